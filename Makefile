@@ -1,0 +1,88 @@
+# endsession - GNU make.  Output goes to build/ (build-asan/ for sanitizers).
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+SHAREDIR   ?= $(PREFIX)/share/endsession
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc/endsession
+
+B          ?= build
+CC         ?= cc
+PKGS        = fcgi yajl libcrypto liburiparser
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+JWT_LIBS   := $(shell pkg-config --libs libjwt)
+CUNIT_LIBS := $(shell pkg-config --libs cunit)
+
+OPT        ?= -O2
+HARDEN      = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
+WARN        = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS     ?=
+CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DOPENSSL_NO_DEPRECATED \
+              -DTEMPLATEDIR='"$(SHAREDIR)/templates"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+              $(OPT) -g $(HARDEN) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
+
+# The core: every src/*.c but the programs' mains.
+CORE_SRC   := $(filter-out src/main.c src/mint.c, $(wildcard src/*.c))
+CORE_OBJ   := $(CORE_SRC:src/%.c=$(B)/obj/%.o)
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+UNIT_OBJ   := $(UNIT_SRC:tests/unit/%.c=$(B)/obj/unit/%.o)
+
+all: $(B)/endsession $(B)/endsession-mint
+
+$(B)/obj/%.o: src/%.c src/endsession.h | $(B)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) | $(B)/obj/unit
+	$(CC) $(CFLAGS) -Isrc -Wno-missing-prototypes -c -o $@ $<
+
+$(B)/obj $(B)/obj/unit:
+	mkdir -p $@
+
+$(B)/libcore.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/endsession: $(B)/obj/main.o $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/endsession-mint: $(B)/obj/mint.o $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JWT_LIBS) $(PKG_LIBS)
+
+$(B)/unit-tests: $(UNIT_OBJ) $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(JWT_LIBS) $(PKG_LIBS)
+
+# The whole suite: units, CGI shell tests, then integration tests.
+test: all $(B)/unit-tests
+	B=$(B) bash tests/run-all.sh
+
+unit: $(B)/unit-tests
+	$(B)/unit-tests
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan test-asan:
+	$(MAKE) B=build-asan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# The CGI tests and a FastCGI session under valgrind.
+valgrind test-valgrind: all $(B)/unit-tests
+	B=$(B) VALGRIND=1 bash tests/run-all.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/templates/en \
+	  $(DESTDIR)$(SHAREDIR)/templates/sv $(DESTDIR)$(SHAREDIR)/etc $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/endsession $(DESTDIR)$(SBINDIR)/endsession
+	install -m 0755 $(B)/endsession-mint $(DESTDIR)$(BINDIR)/endsession-mint
+	install -m 0755 scripts/endsession-refresh $(DESTDIR)$(SBINDIR)/endsession-refresh
+	install -m 0644 templates/en/*.html $(DESTDIR)$(SHAREDIR)/templates/en/
+	install -m 0644 templates/sv/*.html $(DESTDIR)$(SHAREDIR)/templates/sv/
+	cp -R etc/. $(DESTDIR)$(SHAREDIR)/etc/
+	install -m 0644 endsession.8 $(DESTDIR)$(MANDIR)/man8/endsession.8
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all test unit asan test-asan valgrind test-valgrind install clean

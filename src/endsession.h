@@ -1,0 +1,635 @@
+/*
+ * endsession.h - the map of the program, module by module.
+ *
+ * The core (form, json, conf, clients, jwks, hint, token, decide, render)
+ * does no I/O and reads no clock: callers pass bytes and "now" in.
+ * main.c and io.c are the only code that touches the environment,
+ * stdin/stdout and libfcgi.  Values travel as (pointer, size); a C string
+ * is used only once it is known to hold no NUL.
+ */
+#ifndef ENDSESSION_H
+#define ENDSESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/types.h>
+
+#define ES_VERSION	"1.0.0"
+
+/*
+ * Limits.  Every one is checked before anything is allocated; past a
+ * limit the answer is a malformed request (400) or an invalid file,
+ * never truncation.  The README lists them.
+ */
+#define LIM_QUERY_SZ	16384		/* bytes of QUERY_STRING */
+#define LIM_BODY_SZ	16384		/* bytes of a POST body */
+#define LIM_PARAMS	32		/* name=value pairs in a query or body */
+#define LIM_VALUE_SZ	8192		/* one parameter value, decoded */
+#define LIM_HINT_SZ	8192		/* id_token_hint, compact JWS */
+#define LIM_HEADER_SZ	8192		/* Cookie, Accept-Language, ... */
+#define LIM_JSON_DEPTH	16		/* nesting of any JSON we read */
+#define LIM_CONF_SZ	(64 * 1024)	/* configuration file */
+#define LIM_CLIENTS_SZ	(64 * 1024 * 1024) /* client registrations file */
+#define LIM_CLIENTS	500000		/* registered clients */
+#define LIM_URIS	64		/* redirect URIs of one client */
+#define LIM_URI_SZ	2048		/* one registered redirect URI */
+#define LIM_JWKS_SZ	(256 * 1024)	/* keys file */
+#define LIM_KEYS	64		/* keys in the keys file */
+#define LIM_SECRET_SZ	4096		/* secret file (at least SECRET_MIN) */
+#define SECRET_MIN	32
+#define LIM_TMPL_SZ	(64 * 1024)	/* one HTML template */
+#define TOKEN_TTL	600		/* confirmation form token lifetime, s */
+
+/* ---------------------------------------------------------------- util.c */
+
+/* A growable byte buffer.  Once an append fails, "oom" stays set. */
+struct buf {
+	char	*p;
+	size_t	 sz;
+	size_t	 cap;
+	int	 oom;
+};
+
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+
+/*
+ * A bump allocator.  Everything allocated from it goes at once with
+ * arena_reset (keeps the first chunk for reuse) or arena_free.
+ * Allocations are 16-byte aligned; NULL on failure or overflow.
+ */
+struct arena {
+	struct arena_chunk *head;
+};
+
+void	*arena_alloc(struct arena *, size_t);
+void	*arena_calloc(struct arena *, size_t, size_t);
+char	*arena_strndup(struct arena *, const char *, size_t);
+void	 arena_reset(struct arena *);
+void	 arena_free(struct arena *);
+
+/*
+ * What went wrong with a file: printed as "FILE:LINE: msg", or
+ * "FILE: msg" when line is 0.
+ */
+struct es_err {
+	char	 file[1024];
+	size_t	 line;
+	char	 msg[512];
+};
+
+void	 err_set(struct es_err *, const char *file, size_t line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	 err_print(const struct es_err *);
+
+/*
+ * Reads a whole regular file of at most max bytes into a NUL-terminated
+ * malloc'd buffer.  Returns 0 and fills err (file too big, unreadable,
+ * not a regular file) on failure.
+ */
+int	 file_read(const char *path, size_t max, char **out, size_t *outsz,
+	    struct es_err *);
+
+/* Line number (1-based) of byte offset off in buf. */
+size_t	 line_of(const char *buf, size_t sz, size_t off);
+
+/* ---------------------------------------------------------------- utf8.c */
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF.  NUL bytes are refused too.  Returns 1 if valid.
+ */
+int	 utf8_valid(const char *, size_t);
+
+/* -------------------------------------------------------------- b64url.c */
+
+/*
+ * Strict base64url without padding (RFC 7515 section 2): only
+ * [A-Za-z0-9_-], no '=', no whitespace, length mod 4 != 1, unused
+ * trailing bits zero.  Writes at most outcap bytes.  Returns 1 on success.
+ */
+int	 b64url_decode(const char *in, size_t insz, unsigned char *out,
+	    size_t outcap, size_t *outsz);
+/* Decoded size for insz input characters (an upper bound for invalid input). */
+size_t	 b64url_decsz(size_t insz);
+/* Encodes without padding; out must hold b64url_encsz(insz)+1 bytes. */
+size_t	 b64url_encsz(size_t insz);
+void	 b64url_encode(const unsigned char *in, size_t insz, char *out);
+
+/* ---------------------------------------------------------------- json.c */
+
+/*
+ * A strict JSON reader on top of yajl's callback parser: depth limit,
+ * duplicate keys refused, NUL ("\u0000") refused, strict UTF-8, no
+ * comments, nothing after the value.  The tree lives in the caller's arena.
+ */
+enum json_type {
+	JSON_NULL,
+	JSON_FALSE,
+	JSON_TRUE,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT,
+};
+
+struct json {
+	enum json_type	  type;
+	size_t		  off;	/* byte offset of the value in the input */
+	const char	 *s;	/* STRING: value; NUMBER: its literal text */
+	size_t		  sz;	/* STRING, NUMBER: length; ARRAY, OBJECT: count */
+	int		  isint; /* NUMBER: an integer literal that fits int64 */
+	int64_t		  i;	/* NUMBER: its value when isint */
+	struct json	 *v;	/* ARRAY, OBJECT: sz children */
+	const char	**k;	/* OBJECT: sz keys, parallel to v */
+};
+
+/*
+ * Parses sz bytes at buf.  Returns the root, or NULL with *erroff (byte
+ * offset) and errmsg (at most errmsgsz bytes, one line, never the input
+ * itself) filled.
+ */
+struct json	*json_parse(struct arena *, const char *buf, size_t sz,
+		    size_t *erroff, char *errmsg, size_t errmsgsz);
+/* Member key of an object, or NULL if obj is not an object or lacks it. */
+const struct json *json_get(const struct json *obj, const char *key);
+
+/* ---------------------------------------------------------------- form.c */
+
+/* Parameters we know; every other name is ignored (after validation). */
+enum param {
+	P_ID_TOKEN_HINT,
+	P_CLIENT_ID,
+	P_PLRU,			/* post_logout_redirect_uri */
+	P_STATE,
+	P_UI_LOCALES,
+	P_LOGOUT_HINT,
+	P_CONFIRM,		/* the confirmation form's token */
+	P_SUB,			/* confirmation form: the hint's sub */
+	P_SID,			/* confirmation form: the hint's sid */
+	P_OP,			/* "cancel": the "stay signed in" control */
+	P__MAX
+};
+
+extern const char *const param_names[P__MAX];
+
+/* A decoded value: NUL-terminated, no NUL inside, valid UTF-8. */
+struct val {
+	const char	*p;	/* NULL when absent or empty */
+	size_t		 sz;
+};
+
+enum form_err {
+	FORM_OK,
+	FORM_TOO_LARGE,		/* input over the query/body limit */
+	FORM_TOO_MANY,		/* more than LIM_PARAMS pairs */
+	FORM_VALUE_TOO_LONG,	/* a value or name over LIM_VALUE_SZ */
+	FORM_BAD_ESCAPE,	/* '%' not followed by two hex digits */
+	FORM_NUL,		/* %00 */
+	FORM_BAD_UTF8,
+	FORM_DUPLICATE,		/* a known parameter given twice */
+	FORM_NOMEM,
+	FORM__MAX
+};
+
+/*
+ * Parses application/x-www-form-urlencoded bytes (a query string or a
+ * body; '+' is a space), decoding known parameters into vals (owned by
+ * the arena).  Unknown names are decoded and checked, then dropped.
+ * A value that decodes to "" counts as absent but still as given.
+ */
+enum form_err	 form_parse(struct arena *, const char *in, size_t insz,
+		    size_t max, struct val vals[P__MAX]);
+
+/* ----------------------------------------------------------------- req.c */
+
+/* The raw CGI variables a request arrives with; any may be NULL. */
+struct http_in {
+	const char	*method;
+	const char	*query;
+	const char	*content_type;
+	const char	*body;		/* POST body, exactly body_sz bytes */
+	size_t		 body_sz;
+	int		 body_bad;	/* CONTENT_LENGTH bad, over limit or short */
+	const char	*cookie;
+	const char	*accept_language;
+	const char	*remote_addr;
+	const char	*script_name;
+	const char	*sec_fetch_site;
+};
+
+enum method {
+	M_GET,
+	M_POST,
+	M_OTHER
+};
+
+/* Why a request is malformed (outcome E before any decision). */
+enum req_err {
+	REQ_OK,
+	REQ_FORM,		/* see form_err */
+	REQ_BODY,		/* bad or missing CONTENT_LENGTH, short body */
+	REQ_CONTENT_TYPE,	/* POST not application/x-www-form-urlencoded */
+	REQ_HEADER,		/* an oversized or invalid header */
+	REQ__MAX
+};
+
+/*
+ * One request.  Owns every decoded byte through its arena; req_free is
+ * the one place request memory goes.
+ */
+struct req {
+	struct arena	 ar;
+	enum method	 method;
+	enum req_err	 err;
+	enum form_err	 form_err;
+	struct val	 p[P__MAX];
+	const char	*browser_sid;	/* value of sid_cookie, NULL if none */
+	size_t		 browser_sidsz;
+	int		 browser_sid_many; /* cookie sent with differing values */
+	const char	*accept_language; /* NULL or a checked copy */
+	const char	*remote_addr;	/* NULL or a checked copy */
+	const char	*action;	/* safe path to post the form to */
+	int		 cross_site;	/* Sec-Fetch-Site: cross-site/same-site */
+};
+
+/*
+ * Fills r from in.  sid_cookie names the session cookie to read (NULL
+ * for none).  Never fails outright: a malformed request has r->err set.
+ * Returns 0 only when out of memory.
+ */
+int	 req_parse(struct req *r, const struct http_in *in,
+	    const char *sid_cookie);
+void	 req_free(struct req *);
+
+/* ---------------------------------------------------------------- conf.c */
+
+struct conf {
+	char		*path;		/* the configuration file itself */
+	char		*issuer;
+	char		*clients;	/* absolute or relative to cwd */
+	char		*jwks;
+	char		*secret;
+	char		*templates;
+	char		*journal;	/* NULL: no journal */
+	char		**session_cookies;
+	size_t		 session_cookiesz;
+	char		*sid_cookie;
+	char		*cookie_domain;
+	char		*cookie_path;
+	long long	 hint_max_age;
+	long long	 clock_skew;
+	char		*clients_url;
+	char		*jwks_uri;
+};
+
+/*
+ * Parses a configuration held in buf.  path is the file's name, used in
+ * errors and to resolve relative paths.  Returns 1, or 0 with err set.
+ */
+int	 conf_parse(const char *buf, size_t sz, const char *path,
+	    struct conf *, struct es_err *);
+int	 conf_load(const char *path, struct conf *, struct es_err *);
+void	 conf_free(struct conf *);
+
+/* ------------------------------------------------------------- clients.c */
+
+struct redir {
+	const char	*uri;		/* exactly as registered */
+	size_t		 sz;
+	const char	*csp;		/* CSP source for form-action */
+};
+
+struct client {
+	const char	*id;
+	size_t		 idsz;
+	const char	*name;		/* client_name, or NULL */
+	struct redir	*uris;
+	size_t		 urisz;
+};
+
+struct registry {
+	struct arena	 ar;
+	struct client	*clients;
+	size_t		 n;
+	uint32_t	*table;		/* open addressing: index+1, 0 free */
+	size_t		 tabsz;		/* power of two */
+};
+
+/* Parses a clients file held in buf; path is used in errors. */
+struct registry	*clients_parse(const char *buf, size_t sz, const char *path,
+		    struct es_err *);
+struct registry	*clients_load(const char *path, struct es_err *);
+const struct client *clients_find(const struct registry *, const char *,
+		    size_t);
+/* The registered URI equal, byte for byte, to uri; or NULL. */
+const struct redir *client_redir(const struct client *, const char *,
+		    size_t);
+void		 clients_free(struct registry *);
+
+/* ---------------------------------------------------------------- jwks.c */
+
+enum alg {
+	ALG_RS256,
+	ALG_RS384,
+	ALG_RS512,
+	ALG_PS256,
+	ALG_PS384,
+	ALG_PS512,
+	ALG_ES256,
+	ALG_ES384,
+	ALG_ES512,
+	ALG_EDDSA,
+	ALG__MAX
+};
+
+extern const char *const alg_names[ALG__MAX];
+
+/* The algorithm named exactly (case-sensitively) by s, or ALG__MAX. */
+enum alg	 alg_find(const char *s, size_t sz);
+
+struct key {
+	char		*kid;		/* NULL when the JWK has none */
+	const char	*kty;		/* "RSA", "EC" or "OKP" */
+	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
+	int		 bits;		/* key size */
+	EVP_PKEY	*pk;		/* converted once, at load */
+};
+
+struct keyset {
+	struct key	*keys;
+	size_t		 n;
+	size_t		 skipped;	/* JWKs not usable for hints */
+};
+
+struct keyset	*jwks_parse(const char *buf, size_t sz, const char *path,
+		    struct es_err *);
+struct keyset	*jwks_load(const char *path, struct es_err *);
+void		 jwks_free(struct keyset *);
+/* Writes "kid (alg alg ...)" descriptions of the keys, for --check. */
+void		 jwks_describe(const struct keyset *, struct buf *);
+
+/*
+ * Verifies sig over data with key k under alg, which the caller has
+ * checked k allows.  ECDSA signatures are JOSE R||S.  Returns 1 if valid.
+ */
+int		 jws_verify(const struct key *k, enum alg alg,
+		    const unsigned char *data, size_t datasz,
+		    const unsigned char *sig, size_t sigsz);
+
+/* ---------------------------------------------------------------- hint.c */
+
+enum hint_res {
+	HINT_VALID,
+	HINT_FORM,		/* not three strict base64url segments */
+	HINT_HEADER,		/* header not a JSON object, or bad members */
+	HINT_ALG,		/* alg missing, unknown, none or HS* */
+	HINT_TOKEN_KEY,		/* jwk, jku, x5u, x5c or crit in the header */
+	HINT_TYP,		/* typed as another kind of token */
+	HINT_KID,		/* no key with that kid, or no single key fits */
+	HINT_ALG_KEY,		/* the key does not allow that alg */
+	HINT_SIG,		/* signature does not verify */
+	HINT_CLAIMS,		/* payload not a JSON object, or bad types */
+	HINT_ISS,
+	HINT_AUD,		/* no audience is a registered client */
+	HINT_IAT_FUTURE,
+	HINT_IAT_OLD,		/* iat missing or older than hint_max_age */
+	HINT_NBF,
+	HINT_EVENTS,		/* a logout token */
+	HINT__MAX
+};
+
+extern const char *const hint_res_names[HINT__MAX];
+
+/* What a hint check needs to know. */
+struct hint_ctx {
+	const struct keyset	*keys;
+	const struct registry	*reg;
+	const char		*issuer;
+	long long		 clock_skew;
+	long long		 max_age;
+};
+
+/* The claims of a valid hint; strings live in the caller's arena. */
+struct hint {
+	const char	*sub;
+	const char	*sid;
+	const char	*azp;
+	const char	**aud;
+	size_t		 audsz;
+	int64_t		 iat;
+	const struct client *client;	/* aud, or azp when aud names several */
+};
+
+enum hint_res	 hint_check(const struct hint_ctx *, const char *tok,
+		    size_t toksz, time_t now, struct arena *, struct hint *);
+
+/* --------------------------------------------------------------- token.c */
+
+/*
+ * The confirmation form's token: base64url(expiry || HMAC-SHA256(secret,
+ * fields)), binding every field the form carries and the browser's
+ * session cookie.  Stateless, so any process holding the secret checks it.
+ */
+#define TOKEN_RAWSZ	(8 + 32)
+#define TOKEN_SZ	54		/* b64url of TOKEN_RAWSZ */
+
+struct token_key;
+
+struct token_fields {
+	struct val	client_id;
+	struct val	plru;
+	struct val	state;
+	struct val	ui_locales;
+	struct val	sub;
+	struct val	sid;
+	struct val	browser_sid;
+};
+
+enum token_res {
+	TOKEN_OK,
+	TOKEN_MISSING,
+	TOKEN_BAD,		/* not ours, or fields changed */
+	TOKEN_EXPIRED,
+	TOKEN__MAX
+};
+
+struct token_key *token_key_new(const unsigned char *secret, size_t sz);
+void		 token_key_free(struct token_key *);
+int		 token_mint(const struct token_key *, const struct token_fields *,
+		    time_t expiry, char out[TOKEN_SZ + 1]);
+enum token_res	 token_check(const struct token_key *,
+		    const struct token_fields *, const char *tok, size_t toksz,
+		    time_t now);
+
+/* -------------------------------------------------------------- decide.c */
+
+enum outcome {
+	OUT_REDIRECT,		/* R */
+	OUT_SIGNED_OUT,		/* S */
+	OUT_CONFIRM,		/* C */
+	OUT_ERROR,		/* E */
+	OUT_STAYED,		/* "stay signed in" chosen */
+	OUT_METHOD,		/* 405 */
+	OUT__MAX
+};
+
+/* Why outcome E. */
+enum reason {
+	WHY_NONE,
+	WHY_MALFORMED,
+	WHY_TOO_LARGE,
+	WHY_CLIENT_UNKNOWN,
+	WHY_CLIENT_NOT_AUD,
+	WHY_URI_NOT_REGISTERED,
+	WHY_URI_NO_CLIENT,
+	WHY_TOKEN_BAD,
+	WHY_TOKEN_EXPIRED,
+	WHY_CROSS_SITE,
+	WHY__MAX
+};
+
+extern const char *const reason_names[WHY__MAX];
+
+enum via {
+	VIA_HINT,
+	VIA_CONFIRMATION,
+};
+
+/* What a file looked like when last loaded (stat), to notice changes. */
+struct stamp {
+	uint64_t	 dev;
+	uint64_t	 ino;
+	int64_t		 size;
+	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;
+};
+
+/* Everything a decision needs besides the request and the clock. */
+struct state {
+	struct conf		 conf;
+	struct registry		*reg;
+	struct keyset		*keys;
+	struct token_key	*tkey;
+	struct tmplset		*tmpl;
+	struct stamp		 st_conf, st_clients, st_jwks, st_secret;
+	struct stamp		 bad_conf, bad_clients, bad_jwks, bad_secret;
+};
+
+struct decision {
+	enum outcome		 out;
+	enum reason		 why;
+	enum hint_res		 hint;	/* when a hint was given */
+	int			 hint_given;
+	const struct client	*client;
+	const struct redir	*redir;	/* R: where to; C: where after */
+	int			 signout;
+	enum via		 via;
+	const char		*sub;	/* for the journal and the form */
+	const char		*sid;
+	char			 token[TOKEN_SZ + 1]; /* C: the form's token */
+};
+
+/* Decides the outcome of r at time now (CONTRACT section 7). */
+void	 decide(const struct state *, struct req *, time_t now,
+	    struct decision *);
+
+/* ---------------------------------------------------------------- html.c */
+
+/* HTML text and double-quoted attribute values: & < > " ' escaped. */
+void	 html_esc(struct buf *, const char *, size_t);
+/* A URL query component: all but unreserved (RFC 3986) percent-encoded. */
+void	 url_esc(struct buf *, const char *, size_t);
+/* A JSON string's contents (RFC 8259), for the journal. */
+void	 json_esc(struct buf *, const char *, size_t);
+
+/* ---------------------------------------------------------------- tmpl.c */
+
+enum page {
+	PAGE_CONFIRM,
+	PAGE_SIGNED_OUT,
+	PAGE_ERROR,
+	PAGE_STAYED,
+	PAGE__MAX
+};
+
+enum locale {
+	LOC_EN,
+	LOC_SV,
+	LOC__MAX
+};
+
+extern const char *const locale_names[LOC__MAX];
+
+/* Placeholders {{name}}; sections {{#name}}...{{/name}} show when set. */
+enum tvar {
+	TV_LANG,		/* the page's language tag */
+	TV_ACTION,		/* the endpoint's path (form action, links) */
+	TV_CONFIRM_FIELDS,	/* hidden inputs of the sign-out form (HTML) */
+	TV_CANCEL_FIELDS,	/* hidden inputs of the stay form (HTML) */
+	TV_CLIENT_NAME,		/* the client's name or id */
+	TV_MESSAGE,		/* the error, in plain words */
+	TV__MAX
+};
+
+extern const char *const tvar_names[TV__MAX];
+
+struct tmplset;
+
+/* A value: text is HTML-escaped when substituted; html is inserted as is. */
+struct tval {
+	const char	*p;
+	size_t		 sz;
+	int		 html;
+};
+
+struct tmplset	*tmpl_load(const char *dir, struct es_err *);
+int		 tmpl_render(const struct tmplset *, enum locale, enum page,
+		    const struct tval vals[TV__MAX], struct buf *);
+void		 tmpl_free(struct tmplset *);
+
+/* -------------------------------------------------------------- locale.c */
+
+/* ui_locales first (space-separated, first supported wins), then
+ * Accept-Language (highest q), else English. */
+enum locale	 locale_pick(const char *ui_locales, const char *accept_language);
+
+/* -------------------------------------------------------------- render.c */
+
+/*
+ * Writes the whole CGI response for d (Status, headers, body) to out.
+ * Every header value is checked free of CR, LF and NUL.  Returns 0 on
+ * failure (out of memory or a refused header), then a 500 is due.
+ */
+int	 render(const struct state *, const struct req *,
+	    const struct decision *, struct buf *out);
+/* A plain 500 response, for when render fails or no state is loaded. */
+void	 render_500(struct buf *out);
+
+/* The journal line (CONTRACT section 8) for a sign-out, with "\n". */
+int	 journal_line(const struct req *, const struct decision *,
+	    time_t now, struct buf *out);
+
+/* -------------------------------------------------------------- state.c */
+
+/*
+ * Loads the configuration and every file it names into st.  Returns 1, or
+ * 0 with err set and st untouched.
+ */
+int	 state_load(const char *confpath, struct state *st, struct es_err *);
+/*
+ * Reloads whatever changed on disk since the last look (stat: device,
+ * inode, size, mtime).  A file that fails to load is logged and the last
+ * good copy stays.  Returns the number of files reloaded.
+ */
+int	 state_refresh(struct state *st);
+void	 state_free(struct state *);
+
+#endif /* !ENDSESSION_H */
