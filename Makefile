@@ -86,3 +86,14 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all test unit asan test-asan valgrind test-valgrind install clean
+
+# Fuzzing (clang, libFuzzer): tests/fuzz/fuzz.mk builds and runs the targets.
+FUZZ_SECONDS ?= 10
+fuzz:
+	$(MAKE) -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Benchmarks side by side with the FastCGI floor: prints one table.
+bench: all
+	bash scripts/bench
+
+.PHONY: fuzz bench

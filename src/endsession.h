@@ -493,6 +493,8 @@ enum reason {
 	WHY_TOKEN_BAD,
 	WHY_TOKEN_EXPIRED,
 	WHY_CROSS_SITE,
+	WHY_HINT_IN_CONFIRM,
+	WHY_CONFIRM_GET,
 	WHY__MAX
 };
 
@@ -532,8 +534,9 @@ struct decision {
 	const struct redir	*redir;	/* R: where to; C: where after */
 	int			 signout;
 	enum via		 via;
-	const char		*sub;	/* for the journal and the form */
+	const char		*sub;	/* for the journal */
 	const char		*sid;
+	struct token_fields	 form;	/* C: the fields the form carries */
 	char			 token[TOKEN_SZ + 1]; /* C: the form's token */
 };
 

@@ -1,0 +1,232 @@
+/*
+ * decide.c - the outcome of a request (CONTRACT section 7): R, S, C or E.
+ * No I/O, no clock, no globals: the request, the loaded state and "now"
+ * come in, a struct decision goes out, so that every row of the table
+ * is a unit test.
+ */
+#include <string.h>
+
+#include "endsession.h"
+
+const char *const reason_names[WHY__MAX] = {
+	"none",				/* WHY_NONE */
+	"malformed request",		/* WHY_MALFORMED */
+	"request too large",		/* WHY_TOO_LARGE */
+	"unknown client_id",		/* WHY_CLIENT_UNKNOWN */
+	"client_id not an audience of the hint", /* WHY_CLIENT_NOT_AUD */
+	"post_logout_redirect_uri not registered", /* WHY_URI_NOT_REGISTERED */
+	"post_logout_redirect_uri without a client", /* WHY_URI_NO_CLIENT */
+	"confirmation token invalid",	/* WHY_TOKEN_BAD */
+	"confirmation token expired",	/* WHY_TOKEN_EXPIRED */
+	"cross-site confirmation",	/* WHY_CROSS_SITE */
+	"id_token_hint in a confirmation", /* WHY_HINT_IN_CONFIRM */
+	"confirmation by GET",		/* WHY_CONFIRM_GET */
+};
+
+static void
+error(struct decision *d, enum reason why)
+{
+	d->out = OUT_ERROR;
+	d->why = why;
+	d->signout = 0;
+	d->redir = NULL;
+}
+
+static struct val
+v_of(const char *s)
+{
+	struct val	 v = { s, s == NULL ? 0 : strlen(s) };
+
+	return v;
+}
+
+/* The fields the confirmation form carries, as the token binds them. */
+static void
+fields_of(const struct req *r, struct token_fields *f)
+{
+	f->client_id = r->p[P_CLIENT_ID];
+	f->plru = r->p[P_PLRU];
+	f->state = r->p[P_STATE];
+	f->ui_locales = r->p[P_UI_LOCALES];
+	f->sub = r->p[P_SUB];
+	f->sid = r->p[P_SID];
+	f->browser_sid.p = r->browser_sid;
+	f->browser_sid.sz = r->browser_sidsz;
+}
+
+/*
+ * The POST of the confirmation form: the token must be ours, fresh,
+ * and minted for exactly these fields and this browser's session.
+ */
+static void
+confirmed(const struct state *st, const struct req *r, time_t now,
+    struct decision *d)
+{
+	struct token_fields	 f;
+	const struct val	*plru = &r->p[P_PLRU];
+
+	if (r->method != M_POST) {
+		error(d, WHY_CONFIRM_GET);
+		return;
+	}
+	if (r->p[P_ID_TOKEN_HINT].p != NULL) {
+		error(d, WHY_HINT_IN_CONFIRM);
+		return;
+	}
+	/* Our own page posts same-origin; anything else is forged. */
+	if (r->cross_site) {
+		error(d, WHY_CROSS_SITE);
+		return;
+	}
+	fields_of(r, &f);
+	switch (token_check(st->tkey, &f, r->p[P_CONFIRM].p,
+	    r->p[P_CONFIRM].sz, now)) {
+	case TOKEN_OK:
+		break;
+	case TOKEN_EXPIRED:
+		error(d, WHY_TOKEN_EXPIRED);
+		return;
+	default:
+		error(d, WHY_TOKEN_BAD);
+		return;
+	}
+	/* The registry may have changed since the page was shown. */
+	if (r->p[P_CLIENT_ID].p != NULL && (d->client = clients_find(st->reg,
+	    r->p[P_CLIENT_ID].p, r->p[P_CLIENT_ID].sz)) == NULL) {
+		error(d, WHY_CLIENT_UNKNOWN);
+		return;
+	}
+	if (plru->p != NULL && (d->redir = client_redir(d->client, plru->p,
+	    plru->sz)) == NULL) {
+		error(d, WHY_URI_NOT_REGISTERED);
+		return;
+	}
+	d->out = d->redir != NULL ? OUT_REDIRECT : OUT_SIGNED_OUT;
+	d->signout = 1;
+	d->via = VIA_CONFIRMATION;
+	d->sub = r->p[P_SUB].p;
+	d->sid = r->p[P_SID].p;
+}
+
+/*
+ * A valid hint belongs to this browser's session unless sid_cookie is
+ * configured, the browser sent that cookie, and the hint's sid is
+ * missing or differs (CONTRACT section 7).
+ */
+static int
+belongs(const struct state *st, const struct req *r, const struct hint *h)
+{
+	if (st->conf.sid_cookie == NULL || r->browser_sid == NULL)
+		return 1;
+	if (r->browser_sid_many || h->sid == NULL)
+		return 0;
+	return strlen(h->sid) == r->browser_sidsz &&
+	    memcmp(h->sid, r->browser_sid, r->browser_sidsz) == 0;
+}
+
+void
+decide(const struct state *st, struct req *r, time_t now, struct decision *d)
+{
+	struct hint_ctx		 hc;
+	struct hint		 h;
+	const struct val	*hint = &r->p[P_ID_TOKEN_HINT];
+	const struct val	*cid = &r->p[P_CLIENT_ID];
+	const struct val	*plru = &r->p[P_PLRU];
+	int			 valid = 0;
+	size_t			 i;
+
+	memset(d, 0, sizeof(*d));
+	memset(&h, 0, sizeof(h));
+	if (r->method == M_OTHER) {
+		d->out = OUT_METHOD;
+		return;
+	}
+	if (r->err != REQ_OK) {
+		error(d, r->err == REQ_FORM && (r->form_err == FORM_TOO_LARGE ||
+		    r->form_err == FORM_TOO_MANY ||
+		    r->form_err == FORM_VALUE_TOO_LONG) ? WHY_TOO_LARGE :
+		    WHY_MALFORMED);
+		return;
+	}
+	/* "Stay signed in" has no effect whatever comes with it. */
+	if (r->p[P_OP].p != NULL && strcmp(r->p[P_OP].p, "cancel") == 0) {
+		d->out = OUT_STAYED;
+		return;
+	}
+	if (r->p[P_CONFIRM].p != NULL) {
+		confirmed(st, r, now, d);
+		return;
+	}
+
+	if (cid->p != NULL &&
+	    (d->client = clients_find(st->reg, cid->p, cid->sz)) == NULL) {
+		error(d, WHY_CLIENT_UNKNOWN);
+		return;
+	}
+	if (hint->p != NULL) {
+		d->hint_given = 1;
+		hc.keys = st->keys;
+		hc.reg = st->reg;
+		hc.issuer = st->conf.issuer;
+		hc.clock_skew = st->conf.clock_skew;
+		hc.max_age = st->conf.hint_max_age;
+		d->hint = hint_check(&hc, hint->p, hint->sz, now, &r->ar, &h);
+		valid = d->hint == HINT_VALID;
+	}
+	if (valid) {
+		if (d->client != NULL) {
+			for (i = 0; i < h.audsz; i++)
+				if (strlen(h.aud[i]) == d->client->idsz &&
+				    memcmp(h.aud[i], d->client->id,
+				    d->client->idsz) == 0)
+					break;
+			if (i == h.audsz) {
+				error(d, WHY_CLIENT_NOT_AUD);
+				return;
+			}
+		} else
+			d->client = h.client;
+		d->sub = h.sub;
+		d->sid = h.sid;
+	}
+	if (plru->p != NULL) {
+		if (d->client == NULL) {
+			error(d, WHY_URI_NO_CLIENT);
+			return;
+		}
+		if ((d->redir = client_redir(d->client, plru->p, plru->sz)) ==
+		    NULL) {
+			error(d, WHY_URI_NOT_REGISTERED);
+			return;
+		}
+	}
+
+	if (valid && belongs(st, r, &h)) {
+		d->out = d->redir != NULL ? OUT_REDIRECT : OUT_SIGNED_OUT;
+		d->signout = 1;
+		d->via = VIA_HINT;
+		return;
+	}
+
+	/*
+	 * Confirmation.  After a hint that failed validation there is no
+	 * redirect, not even once the user confirms (RP-Initiated Logout
+	 * 1.0 section 3), so the form does not carry the URI.
+	 */
+	d->out = OUT_CONFIRM;
+	if (d->hint_given && !valid)
+		d->redir = NULL;
+	d->form.client_id = d->client != NULL ?
+	    (struct val){ d->client->id, d->client->idsz } : v_of(NULL);
+	if (d->redir != NULL) {
+		d->form.plru = *plru;
+		d->form.state = r->p[P_STATE];
+	}
+	d->form.ui_locales = r->p[P_UI_LOCALES];
+	d->form.sub = v_of(d->sub);
+	d->form.sid = v_of(d->sid);
+	d->form.browser_sid.p = r->browser_sid;
+	d->form.browser_sid.sz = r->browser_sidsz;
+	if (!token_mint(st->tkey, &d->form, now + TOKEN_TTL, d->token))
+		d->token[0] = '\0';
+}

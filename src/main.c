@@ -1,0 +1,335 @@
+/*
+ * main.c - the thin shell around the core: options, --check, and the
+ * request loop, FastCGI (spawn-fcgi hands us a listening socket on fd 0)
+ * or one plain CGI request.  This and nothing else touches the
+ * environment, stdin/stdout and libfcgi.  fcgiapp.h, not fcgi_stdio.h,
+ * which would redefine FILE under OpenSSL's prototypes (LIBS.md 6).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "endsession.h"
+
+#define DEFAULT_CONF	SYSCONFDIR "/endsession.conf"
+
+/* Where a request's bytes come from and go to: CGI or FastCGI. */
+struct io {
+	FCGX_Request	*fcgi;		/* NULL in CGI mode */
+};
+
+static const char *
+io_param(const struct io *io, const char *name)
+{
+	if (io->fcgi != NULL)
+		return FCGX_GetParam(name, io->fcgi->envp);
+	return getenv(name);
+}
+
+/* Reads up to sz bytes of the body; returns how many came. */
+static size_t
+io_read(const struct io *io, char *p, size_t sz)
+{
+	size_t	 got = 0;
+	ssize_t	 n;
+	int	 r;
+
+	while (got < sz) {
+		if (io->fcgi != NULL) {
+			r = FCGX_GetStr(p + got, (int)(sz - got), io->fcgi->in);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			continue;
+		}
+		n = read(STDIN_FILENO, p + got, sz - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+static int
+io_write(const struct io *io, const char *p, size_t sz)
+{
+	if (io->fcgi != NULL)
+		return FCGX_PutStr(p, (int)sz, io->fcgi->out) == (int)sz;
+	return fwrite(p, 1, sz, stdout) == sz && fflush(stdout) == 0;
+}
+
+/* One line in the server's error log (FastCGI stderr stream) and ours. */
+static void
+io_log(const struct io *io, const char *msg)
+{
+	if (io->fcgi != NULL) {
+		FCGX_PutS("endsession: ", io->fcgi->err);
+		FCGX_PutS(msg, io->fcgi->err);
+		FCGX_PutS("\n", io->fcgi->err);
+	}
+	fprintf(stderr, "endsession: %s\n", msg);
+}
+
+/*
+ * CONTENT_LENGTH: digits only, at most the body limit (LIBS.md 6).
+ * Returns -1 when bad or too large.
+ */
+static long
+content_length(const char *v)
+{
+	long	 n = 0;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v != '\0'; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		n = n * 10 + (*v - '0');
+		if (n > LIM_BODY_SZ)
+			return -1;
+	}
+	return n;
+}
+
+/* Appends line to the journal with one write (CONTRACT section 8). */
+static void
+journal(const struct io *io, const char *path, const struct buf *line)
+{
+	char	 msg[1200];
+	ssize_t	 n;
+	int	 fd;
+
+	if (path == NULL)
+		return;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY, 0640)) == -1) {
+		snprintf(msg, sizeof(msg), "journal %s: %s", path,
+		    strerror(errno));
+		io_log(io, msg);
+		return;
+	}
+	n = write(fd, line->p, line->sz);
+	if (n != (ssize_t)line->sz) {
+		snprintf(msg, sizeof(msg), "journal %s: %s", path,
+		    n == -1 ? strerror(errno) : "short write");
+		io_log(io, msg);
+	}
+	close(fd);
+}
+
+/*
+ * Serves one request: gather, parse, decide, render, journal, write.
+ * out and body are reused from request to request.
+ */
+static void
+serve(const struct io *io, const struct state *st, struct buf *out,
+    char *body)
+{
+	struct http_in	 in;
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 line = { NULL, 0, 0, 0 };
+	char		 msg[256];
+	long		 cl;
+	time_t		 now = time(NULL);
+
+	memset(&in, 0, sizeof(in));
+	in.method = io_param(io, "REQUEST_METHOD");
+	in.query = io_param(io, "QUERY_STRING");
+	in.content_type = io_param(io, "CONTENT_TYPE");
+	in.cookie = io_param(io, "HTTP_COOKIE");
+	in.accept_language = io_param(io, "HTTP_ACCEPT_LANGUAGE");
+	in.remote_addr = io_param(io, "REMOTE_ADDR");
+	in.script_name = io_param(io, "SCRIPT_NAME");
+	in.sec_fetch_site = io_param(io, "HTTP_SEC_FETCH_SITE");
+	if (in.method != NULL && strcmp(in.method, "POST") == 0) {
+		if ((cl = content_length(io_param(io, "CONTENT_LENGTH"))) < 0)
+			in.body_bad = 1;
+		else {
+			in.body_sz = io_read(io, body, (size_t)cl);
+			in.body_bad = in.body_sz != (size_t)cl;
+			in.body = body;
+		}
+	}
+
+	buf_reset(out);
+	if (!req_parse(&r, &in, st->conf.sid_cookie)) {
+		render_500(out);
+		goto out;
+	}
+	decide(st, &r, now, &d);
+	if (!render(st, &r, &d, out)) {
+		/* Nothing was sent: nobody is signed out. */
+		io_log(io, "cannot render the response");
+		render_500(out);
+		goto out;
+	}
+	if (d.signout && st->conf.journal != NULL) {
+		if (journal_line(&r, &d, now, &line))
+			journal(io, st->conf.journal, &line);
+		else
+			io_log(io, "cannot format the journal line");
+	}
+	if (d.out == OUT_ERROR || (d.hint_given && d.hint != HINT_VALID)) {
+		snprintf(msg, sizeof(msg), "%s%s%s%s",
+		    d.out == OUT_ERROR ? "400 " : "",
+		    d.out == OUT_ERROR ? reason_names[d.why] : "",
+		    d.out == OUT_ERROR && d.hint_given ? "; " : "",
+		    d.hint_given ? hint_res_names[d.hint] : "");
+		fprintf(stderr, "endsession: %s\n", msg);
+	}
+out:
+	if (!io_write(io, out->p, out->sz) && io->fcgi != NULL)
+		fprintf(stderr, "endsession: client gone\n");
+	buf_free(&line);
+	req_free(&r);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: endsession [-c FILE]            serve (FastCGI on a "
+	    "listening fd 0, else one CGI request)\n"
+	    "       endsession --check [-c FILE]    load and validate the "
+	    "configuration and every file it names\n"
+	    "       endsession --version | --help\n"
+	    "\n"
+	    "  -c FILE   configuration file (default: $ENDSESSION_CONF, "
+	    "else %s)\n"
+	    "\n"
+	    "OpenID Connect RP-Initiated Logout 1.0 end_session endpoint. "
+	    "See endsession(8).\n", DEFAULT_CONF);
+}
+
+static int
+check(const char *conf)
+{
+	struct state	 st;
+	struct es_err	 err;
+	struct buf	 b = { NULL, 0, 0, 0 };
+	size_t		 i, uris = 0;
+
+	if (!state_load(conf, &st, &err)) {
+		err_print(&err);
+		return 1;
+	}
+	for (i = 0; i < st.reg->n; i++)
+		uris += st.reg->clients[i].urisz;
+	jwks_describe(st.keys, &b);
+	printf("%s: issuer %s\n", st.conf.path, st.conf.issuer);
+	printf("%s: %zu clients, %zu post-logout redirect URIs\n",
+	    st.conf.clients, st.reg->n, uris);
+	printf("%s: %zu keys: %s", st.conf.jwks, st.keys->n,
+	    b.p != NULL ? b.p : "");
+	if (st.keys->skipped > 0)
+		printf("; %zu not for signatures, skipped", st.keys->skipped);
+	printf("\n%s: secret of at least %d bytes\n", st.conf.secret,
+	    SECRET_MIN);
+	printf("%s: %d templates (", st.conf.templates,
+	    PAGE__MAX * LOC__MAX);
+	for (i = 0; i < LOC__MAX; i++)
+		printf("%s%s", i ? ", " : "", locale_names[i]);
+	printf(")\n");
+	if (st.conf.journal != NULL)
+		printf("%s: journal\n", st.conf.journal);
+	buf_free(&b);
+	state_free(&st);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'k' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*conf;
+	struct state	 st;
+	struct es_err	 err;
+	struct buf	 out = { NULL, 0, 0, 0 };
+	FCGX_Request	 rq;
+	struct io	 io = { NULL };
+	char		*body;
+	int		 c, docheck = 0, rc = 1;
+
+	if ((conf = getenv("ENDSESSION_CONF")) == NULL || *conf == '\0')
+		conf = DEFAULT_CONF;
+	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1)
+		switch (c) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'k':
+			docheck = 1;
+			break;
+		case 'V':
+			printf("endsession %s\n", ES_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (docheck)
+		return check(conf);
+
+	/* A client gone mid-response must not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((body = malloc(LIM_BODY_SZ + 1)) == NULL)
+		return 1;
+	if (!state_load(conf, &st, &err)) {
+		fprintf(stderr, "endsession: refusing to serve: ");
+		err_print(&err);
+		if (FCGX_IsCGI()) {
+			render_500(&out);
+			io_write(&io, out.p, out.sz);
+		}
+		goto out;
+	}
+
+	if (FCGX_IsCGI()) {
+		serve(&io, &st, &out, body);
+		rc = 0;
+	} else {
+		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+			fprintf(stderr, "endsession: cannot set up FastCGI\n");
+			goto out;
+		}
+		io.fcgi = &rq;
+		while (FCGX_Accept_r(&rq) >= 0) {
+			state_refresh(&st);
+			serve(&io, &st, &out, body);
+			FCGX_Finish_r(&rq);
+		}
+		FCGX_Free(&rq, 1);
+		rc = 0;
+	}
+	state_free(&st);
+out:
+	buf_free(&out);
+	free(body);
+	return rc;
+}

@@ -1,0 +1,707 @@
+/*
+ * mint.c - endsession-mint: signs test and demo tokens and prints the
+ * public JWK of a PEM key.  A tool for tests and operators, not part of
+ * the endpoint.
+ *
+ * RS*, ES*, HS* and "none" are signed by libjwt 1.10.2, as an RP's
+ * library would; PS* and EdDSA, which libjwt 1.10 lacks, directly with
+ * OpenSSL 3 (RFC 7518 section 3.5, RFC 8037 section 3.1).  HS* takes the
+ * key file's raw bytes as the secret, so tests can forge the "HMAC keyed
+ * with the RSA public key" token (LIBS.md section 1).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <yajl_gen.h>
+#include <yajl_tree.h>
+
+#include "endsession.h"
+
+#define MINT_KEY_SZ	(1024 * 1024)	/* key file */
+
+enum kind {
+	K_LIBJWT,			/* RS*, ES*, HS*, none */
+	K_PSS,
+	K_EDDSA
+};
+
+struct algdef {
+	const char	*name;
+	enum kind	 kind;
+	jwt_alg_t	 jalg;
+	const char	*md;		/* PS*: digest name */
+};
+
+static const struct algdef algdefs[] = {
+	{ "none",  K_LIBJWT, JWT_ALG_NONE,  NULL },
+	{ "HS256", K_LIBJWT, JWT_ALG_HS256, NULL },
+	{ "HS384", K_LIBJWT, JWT_ALG_HS384, NULL },
+	{ "HS512", K_LIBJWT, JWT_ALG_HS512, NULL },
+	{ "RS256", K_LIBJWT, JWT_ALG_RS256, NULL },
+	{ "RS384", K_LIBJWT, JWT_ALG_RS384, NULL },
+	{ "RS512", K_LIBJWT, JWT_ALG_RS512, NULL },
+	{ "ES256", K_LIBJWT, JWT_ALG_ES256, NULL },
+	{ "ES384", K_LIBJWT, JWT_ALG_ES384, NULL },
+	{ "ES512", K_LIBJWT, JWT_ALG_ES512, NULL },
+	{ "PS256", K_PSS,    JWT_ALG_NONE,  "SHA256" },
+	{ "PS384", K_PSS,    JWT_ALG_NONE,  "SHA384" },
+	{ "PS512", K_PSS,    JWT_ALG_NONE,  "SHA512" },
+	{ "EdDSA", K_EDDSA,  JWT_ALG_NONE,  NULL },
+};
+
+static const char usage_text[] =
+"usage: endsession-mint sign -k KEY.pem -a ALG [-i KID] [-t TYP] [-H JSON] CLAIMS_JSON\n"
+"       endsession-mint jwk -k KEY.pem [-i KID] [-a ALG] [-u USE]\n"
+"       endsession-mint --help\n"
+"\n"
+"sign  prints a compact JWS of the claims (a JSON object), then a newline.\n"
+"      ALG: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA,\n"
+"      HS256 HS384 HS512 (the key file's raw bytes are the secret) or none\n"
+"      (no -k needed).  -i sets the header's kid, -t its typ (default JWT),\n"
+"      -H adds the members of a JSON object to the header.\n"
+"jwk   prints the public JWK of a PEM key (private or public): RSA, EC\n"
+"      P-256/P-384/P-521 or Ed25519, with kid, alg and use when given.\n"
+"\n"
+"Exit status: 0 done, 1 failure, 2 usage error.\n";
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+/* Prints msg and OpenSSL's first queued error, then clears the queue. */
+static void
+ossl_err(const char *msg)
+{
+	unsigned long	 e;
+	char		 s[256];
+
+	if ((e = ERR_get_error()) != 0) {
+		ERR_error_string_n(e, s, sizeof(s));
+		fprintf(stderr, "endsession-mint: %s: %s\n", msg, s);
+	} else
+		fprintf(stderr, "endsession-mint: %s\n", msg);
+	ERR_clear_error();
+}
+
+/* Reads a key file; the caller frees *out. */
+static int
+read_key(const char *path, char **out, size_t *outsz)
+{
+	struct es_err	 err;
+
+	memset(&err, 0, sizeof(err));
+	if (!file_read(path, MINT_KEY_SZ, out, outsz, &err)) {
+		err_print(&err);
+		return 0;
+	}
+	return 1;
+}
+
+/* Loads a PEM private key, else a public one.  NULL on failure. */
+static EVP_PKEY *
+load_pkey(const char *pem, size_t pemsz, int want_private)
+{
+	BIO		*bio;
+	EVP_PKEY	*pk = NULL;
+
+	if (pemsz > INT32_MAX)
+		return NULL;
+	if ((bio = BIO_new_mem_buf(pem, (int)pemsz)) == NULL)
+		return NULL;
+	pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	if (pk == NULL && !want_private) {
+		BIO_free(bio);
+		ERR_clear_error();
+		if ((bio = BIO_new_mem_buf(pem, (int)pemsz)) == NULL)
+			return NULL;
+		pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	}
+	BIO_free(bio);
+	return pk;
+}
+
+/* Appends s as a JSON string (quoted, escaped). */
+static void
+json_str(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addc(b, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)*p);
+		} else if (*p < 0x20)
+			buf_addf(b, "\\u%04x", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_addc(b, '"');
+}
+
+/* Appends the base64url encoding of sz bytes. */
+static void
+b64_add(struct buf *b, const unsigned char *p, size_t sz)
+{
+	char	*s;
+
+	if ((s = malloc(b64url_encsz(sz) + 1)) == NULL) {
+		b->oom = 1;
+		return;
+	}
+	b64url_encode(p, sz, s);
+	s[b64url_encsz(sz)] = '\0';
+	buf_adds(b, s);
+	free(s);
+}
+
+/* Parses s as a JSON object with yajl; NULL (and a message) if it is not. */
+static yajl_val
+parse_object(const char *what, const char *s)
+{
+	char		 eb[256];
+	yajl_val	 v;
+
+	if ((v = yajl_tree_parse(s, eb, sizeof(eb))) == NULL) {
+		fprintf(stderr, "endsession-mint: %s: not JSON\n", what);
+		return NULL;
+	}
+	if (!YAJL_IS_OBJECT(v)) {
+		fprintf(stderr, "endsession-mint: %s: not a JSON object\n",
+		    what);
+		yajl_tree_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Writes a yajl tree value into a generator.  Returns 1 on success. */
+static int
+gen_val(yajl_gen g, yajl_val v)
+{
+	size_t	 i;
+
+	switch (v->type) {
+	case yajl_t_string:
+		return yajl_gen_string(g, (const unsigned char *)v->u.string,
+		    strlen(v->u.string)) == yajl_gen_status_ok;
+	case yajl_t_number:
+		return yajl_gen_number(g, v->u.number.r,
+		    strlen(v->u.number.r)) == yajl_gen_status_ok;
+	case yajl_t_true:
+	case yajl_t_false:
+		return yajl_gen_bool(g, v->type == yajl_t_true) ==
+		    yajl_gen_status_ok;
+	case yajl_t_null:
+		return yajl_gen_null(g) == yajl_gen_status_ok;
+	case yajl_t_array:
+		if (yajl_gen_array_open(g) != yajl_gen_status_ok)
+			return 0;
+		for (i = 0; i < v->u.array.len; i++)
+			if (!gen_val(g, v->u.array.values[i]))
+				return 0;
+		return yajl_gen_array_close(g) == yajl_gen_status_ok;
+	case yajl_t_object:
+		if (yajl_gen_map_open(g) != yajl_gen_status_ok)
+			return 0;
+		for (i = 0; i < v->u.object.len; i++) {
+			if (yajl_gen_string(g,
+			    (const unsigned char *)v->u.object.keys[i],
+			    strlen(v->u.object.keys[i])) != yajl_gen_status_ok ||
+			    !gen_val(g, v->u.object.values[i]))
+				return 0;
+		}
+		return yajl_gen_map_close(g) == yajl_gen_status_ok;
+	default:
+		return 0;
+	}
+}
+
+/* Appends the compact serialisation of v. */
+static int
+compact(struct buf *b, yajl_val v)
+{
+	yajl_gen		 g;
+	const unsigned char	*p;
+	size_t			 sz;
+	int			 rc = 0;
+
+	if ((g = yajl_gen_alloc(NULL)) == NULL)
+		return 0;
+	if (gen_val(g, v) &&
+	    yajl_gen_get_buf(g, &p, &sz) == yajl_gen_status_ok) {
+		buf_add(b, p, sz);
+		rc = 1;
+	}
+	yajl_gen_free(g);
+	return rc;
+}
+
+/*
+ * Signs with libjwt.  The header is libjwt's ({"typ":"JWT","alg":..}),
+ * with kid, typ and the -H members set on it.
+ */
+static int
+sign_libjwt(const struct algdef *ad, const char *key, size_t keysz,
+    const char *kid, const char *typ, const char *hdr, const char *claims,
+    struct buf *out)
+{
+	jwt_t	*jwt = NULL;
+	char	*s = NULL;
+	int	 rc = 0, e;
+
+	if (keysz > INT32_MAX) {
+		fprintf(stderr, "endsession-mint: key too large\n");
+		return 0;
+	}
+	if ((e = jwt_new(&jwt)) != 0) {
+		fprintf(stderr, "endsession-mint: jwt_new: %s\n", strerror(e));
+		goto out;
+	}
+	if ((e = jwt_add_grants_json(jwt, claims)) != 0) {
+		fprintf(stderr, "endsession-mint: claims: %s\n", strerror(e));
+		goto out;
+	}
+	if (hdr != NULL && (e = jwt_add_headers_json(jwt, hdr)) != 0) {
+		fprintf(stderr, "endsession-mint: -H: %s\n", strerror(e));
+		goto out;
+	}
+	if (kid != NULL) {
+		jwt_del_headers(jwt, "kid");
+		if ((e = jwt_add_header(jwt, "kid", kid)) != 0) {
+			fprintf(stderr, "endsession-mint: kid: %s\n",
+			    strerror(e));
+			goto out;
+		}
+	}
+	if (typ != NULL) {
+		jwt_del_headers(jwt, "typ");
+		if ((e = jwt_add_header(jwt, "typ", typ)) != 0) {
+			fprintf(stderr, "endsession-mint: typ: %s\n",
+			    strerror(e));
+			goto out;
+		}
+	}
+	if (ad->jalg == JWT_ALG_NONE)
+		e = jwt_set_alg(jwt, JWT_ALG_NONE, NULL, 0);
+	else
+		e = jwt_set_alg(jwt, ad->jalg, (const unsigned char *)key,
+		    (int)keysz);
+	if (e != 0) {
+		fprintf(stderr, "endsession-mint: jwt_set_alg %s: %s\n",
+		    ad->name, strerror(e));
+		goto out;
+	}
+	if ((s = jwt_encode_str(jwt)) == NULL) {
+		ossl_err("cannot sign (does the key fit the algorithm?)");
+		goto out;
+	}
+	buf_adds(out, s);
+	rc = 1;
+out:
+	free(s);
+	jwt_free(jwt);
+	return rc;
+}
+
+/*
+ * Builds the header {"alg":..,"typ":..,"kid":.., -H members} in compact
+ * form; -H members override alg/typ/kid only when -i/-t were not given.
+ */
+static int
+build_header(const char *alg, const char *kid, const char *typ,
+    const char *hdr, struct buf *out)
+{
+	yajl_val	 h = NULL;
+	size_t		 i;
+	const char	*k;
+	int		 rc = 0, has_typ = 0;
+
+	if (hdr != NULL && (h = parse_object("-H", hdr)) == NULL)
+		return 0;
+	if (h != NULL && typ == NULL)
+		for (i = 0; i < h->u.object.len; i++)
+			if (strcmp(h->u.object.keys[i], "typ") == 0)
+				has_typ = 1;
+	buf_adds(out, "{\"alg\":");
+	json_str(out, alg);
+	if (typ != NULL || !has_typ) {
+		buf_adds(out, ",\"typ\":");
+		json_str(out, typ != NULL ? typ : "JWT");
+	}
+	if (kid != NULL) {
+		buf_adds(out, ",\"kid\":");
+		json_str(out, kid);
+	}
+	for (i = 0; h != NULL && i < h->u.object.len; i++) {
+		k = h->u.object.keys[i];
+		if (strcmp(k, "alg") == 0 ||
+		    (strcmp(k, "typ") == 0 && typ != NULL) ||
+		    (strcmp(k, "kid") == 0 && kid != NULL))
+			continue;
+		buf_addc(out, ',');
+		json_str(out, k);
+		buf_addc(out, ':');
+		if (!compact(out, h->u.object.values[i])) {
+			fprintf(stderr, "endsession-mint: -H: cannot "
+			    "serialise\n");
+			goto out;
+		}
+	}
+	buf_addc(out, '}');
+	rc = !out->oom;
+out:
+	yajl_tree_free(h);
+	return rc;
+}
+
+/* Signs PS* or EdDSA with OpenSSL. */
+static int
+sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
+    const char *kid, const char *typ, const char *hdr, const char *claims,
+    struct buf *out)
+{
+	struct buf	 h, in;
+	yajl_val	 c = NULL;
+	EVP_PKEY	*pk = NULL;
+	EVP_MD_CTX	*mctx = NULL;
+	EVP_PKEY_CTX	*pctx = NULL;
+	EVP_MD		*md = NULL;
+	unsigned char	*sig = NULL;
+	size_t		 sigsz = 0;
+	int		 rc = 0;
+
+	memset(&h, 0, sizeof(h));
+	memset(&in, 0, sizeof(in));
+	if ((c = parse_object("claims", claims)) == NULL)
+		goto out;
+	if (!build_header(ad->name, kid, typ, hdr, &h))
+		goto out;
+	if ((pk = load_pkey(key, keysz, 1)) == NULL) {
+		ossl_err("cannot read a PEM private key");
+		goto out;
+	}
+	if (ad->kind == K_PSS && !EVP_PKEY_is_a(pk, "RSA")) {
+		fprintf(stderr, "endsession-mint: %s needs an RSA key\n",
+		    ad->name);
+		goto out;
+	}
+	if (ad->kind == K_EDDSA && !EVP_PKEY_is_a(pk, "ED25519")) {
+		fprintf(stderr, "endsession-mint: EdDSA needs an Ed25519 "
+		    "key\n");
+		goto out;
+	}
+
+	/* Signing input: b64(header) "." b64(claims, compact). */
+	b64_add(&in, (const unsigned char *)h.p, h.sz);
+	buf_addc(&in, '.');
+	buf_reset(&h);
+	if (!compact(&h, c)) {
+		fprintf(stderr, "endsession-mint: claims: cannot serialise\n");
+		goto out;
+	}
+	b64_add(&in, (const unsigned char *)h.p, h.sz);
+	if (in.oom || h.oom) {
+		fprintf(stderr, "endsession-mint: out of memory\n");
+		goto out;
+	}
+
+	if ((mctx = EVP_MD_CTX_new()) == NULL)
+		goto oerr;
+	if (ad->kind == K_PSS) {
+		if ((md = EVP_MD_fetch(NULL, ad->md, NULL)) == NULL ||
+		    EVP_DigestSignInit(mctx, &pctx, md, NULL, pk) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx,
+		    RSA_PKCS1_PSS_PADDING) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+		    RSA_PSS_SALTLEN_DIGEST) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
+			goto oerr;
+	} else if (EVP_DigestSignInit(mctx, NULL, NULL, NULL, pk) != 1)
+		goto oerr;
+	if (EVP_DigestSign(mctx, NULL, &sigsz, (unsigned char *)in.p,
+	    in.sz) != 1)
+		goto oerr;
+	if ((sig = malloc(sigsz)) == NULL)
+		goto oerr;
+	if (EVP_DigestSign(mctx, sig, &sigsz, (unsigned char *)in.p,
+	    in.sz) != 1)
+		goto oerr;
+
+	buf_add(out, in.p, in.sz);
+	buf_addc(out, '.');
+	b64_add(out, sig, sigsz);
+	rc = !out->oom;
+	goto out;
+oerr:
+	ossl_err("cannot sign");
+out:
+	free(sig);
+	EVP_MD_free(md);
+	EVP_MD_CTX_free(mctx);
+	EVP_PKEY_free(pk);
+	yajl_tree_free(c);
+	buf_free(&h);
+	buf_free(&in);
+	return rc;
+}
+
+/* Appends ,"name":"b64url(bn, padded to len bytes; len 0: minimal)". */
+static int
+add_bn(struct buf *b, const char *name, const EVP_PKEY *pk,
+    const char *param, size_t len)
+{
+	BIGNUM		*bn = NULL;
+	unsigned char	*p = NULL;
+	int		 n, rc = 0;
+
+	if (!EVP_PKEY_get_bn_param(pk, param, &bn))
+		goto out;
+	if (len == 0)
+		len = (size_t)BN_num_bytes(bn);
+	if (len == 0 || len > 8192 || (p = malloc(len)) == NULL)
+		goto out;
+	if ((n = BN_bn2binpad(bn, p, (int)len)) < 0 || (size_t)n != len)
+		goto out;
+	buf_adds(b, ",\"");
+	buf_adds(b, name);
+	buf_adds(b, "\":\"");
+	b64_add(b, p, len);
+	buf_addc(b, '"');
+	rc = 1;
+out:
+	free(p);
+	BN_free(bn);
+	return rc;
+}
+
+static int
+print_jwk(const char *key, size_t keysz, const char *kid, const char *alg,
+    const char *use)
+{
+	struct buf	 b;
+	EVP_PKEY	*pk = NULL;
+	char		 grp[64];
+	unsigned char	 raw[64];
+	size_t		 rawsz = sizeof(raw);
+	const char	*crv = NULL;
+	size_t		 clen = 0;
+	int		 rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	if ((pk = load_pkey(key, keysz, 0)) == NULL) {
+		ossl_err("cannot read a PEM key");
+		goto out;
+	}
+	if (EVP_PKEY_is_a(pk, "RSA")) {
+		buf_adds(&b, "{\"kty\":\"RSA\"");
+		if (!add_bn(&b, "n", pk, OSSL_PKEY_PARAM_RSA_N, 0) ||
+		    !add_bn(&b, "e", pk, OSSL_PKEY_PARAM_RSA_E, 0))
+			goto oerr;
+	} else if (EVP_PKEY_is_a(pk, "EC")) {
+		if (!EVP_PKEY_get_utf8_string_param(pk,
+		    OSSL_PKEY_PARAM_GROUP_NAME, grp, sizeof(grp), NULL))
+			goto oerr;
+		if (strcmp(grp, "prime256v1") == 0 ||
+		    strcmp(grp, "P-256") == 0) {
+			crv = "P-256";
+			clen = 32;
+		} else if (strcmp(grp, "secp384r1") == 0 ||
+		    strcmp(grp, "P-384") == 0) {
+			crv = "P-384";
+			clen = 48;
+		} else if (strcmp(grp, "secp521r1") == 0 ||
+		    strcmp(grp, "P-521") == 0) {
+			crv = "P-521";
+			clen = 66;
+		} else {
+			fprintf(stderr, "endsession-mint: unsupported curve "
+			    "%s\n", grp);
+			goto out;
+		}
+		buf_adds(&b, "{\"kty\":\"EC\",\"crv\":\"");
+		buf_adds(&b, crv);
+		buf_addc(&b, '"');
+		if (!add_bn(&b, "x", pk, OSSL_PKEY_PARAM_EC_PUB_X, clen) ||
+		    !add_bn(&b, "y", pk, OSSL_PKEY_PARAM_EC_PUB_Y, clen))
+			goto oerr;
+	} else if (EVP_PKEY_is_a(pk, "ED25519")) {
+		if (EVP_PKEY_get_raw_public_key(pk, raw, &rawsz) != 1)
+			goto oerr;
+		buf_adds(&b, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"");
+		b64_add(&b, raw, rawsz);
+		buf_addc(&b, '"');
+	} else {
+		fprintf(stderr, "endsession-mint: unsupported key type %s\n",
+		    EVP_PKEY_get0_type_name(pk));
+		goto out;
+	}
+	if (kid != NULL) {
+		buf_adds(&b, ",\"kid\":");
+		json_str(&b, kid);
+	}
+	if (alg != NULL) {
+		buf_adds(&b, ",\"alg\":");
+		json_str(&b, alg);
+	}
+	if (use != NULL) {
+		buf_adds(&b, ",\"use\":");
+		json_str(&b, use);
+	}
+	buf_adds(&b, "}\n");
+	if (b.oom) {
+		fprintf(stderr, "endsession-mint: out of memory\n");
+		goto out;
+	}
+	if (fwrite(b.p, 1, b.sz, stdout) != b.sz || fflush(stdout) != 0) {
+		fprintf(stderr, "endsession-mint: write: %s\n",
+		    strerror(errno));
+		goto out;
+	}
+	rc = 1;
+	goto out;
+oerr:
+	ossl_err("cannot read the key's public parameters");
+out:
+	EVP_PKEY_free(pk);
+	buf_free(&b);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct algdef	*ad = NULL;
+	const char		*cmd, *keyf = NULL, *alg = NULL, *kid = NULL;
+	const char		*typ = NULL, *hdr = NULL, *use = NULL;
+	char			*key = NULL;
+	size_t			 keysz = 0, i;
+	struct buf		 out;
+	int			 c, rc = 1, sign;
+
+	memset(&out, 0, sizeof(out));
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	if (strcmp(cmd, "sign") == 0)
+		sign = 1;
+	else if (strcmp(cmd, "jwk") == 0)
+		sign = 0;
+	else {
+		fprintf(stderr, "endsession-mint: unknown command: %s\n", cmd);
+		usage();
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt(argc, argv, sign ? "k:a:i:t:H:" : "k:a:i:u:"))
+	    != -1) {
+		switch (c) {
+		case 'k':
+			keyf = optarg;
+			break;
+		case 'a':
+			alg = optarg;
+			break;
+		case 'i':
+			kid = optarg;
+			break;
+		case 't':
+			typ = optarg;
+			break;
+		case 'H':
+			hdr = optarg;
+			break;
+		case 'u':
+			use = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!sign) {
+		if (argc != 0 || keyf == NULL)
+			usage();
+		if (!read_key(keyf, &key, &keysz))
+			goto out;
+		rc = print_jwk(key, keysz, kid, alg, use) ? 0 : 1;
+		goto out;
+	}
+
+	if (argc != 1 || alg == NULL)
+		usage();
+	for (i = 0; i < sizeof(algdefs) / sizeof(algdefs[0]); i++)
+		if (strcmp(algdefs[i].name, alg) == 0)
+			ad = &algdefs[i];
+	if (ad == NULL) {
+		fprintf(stderr, "endsession-mint: unknown algorithm: %s\n",
+		    alg);
+		usage();
+	}
+	if (ad->jalg != JWT_ALG_NONE || ad->kind != K_LIBJWT) {
+		if (keyf == NULL) {
+			fprintf(stderr, "endsession-mint: %s needs -k\n", alg);
+			usage();
+		}
+		if (!read_key(keyf, &key, &keysz))
+			goto out;
+	}
+	if (hdr != NULL) {
+		/* Refuse anything but an object before libjwt sees it. */
+		yajl_val v = parse_object("-H", hdr);
+		if (v == NULL)
+			goto out;
+		yajl_tree_free(v);
+	}
+	if (ad->kind == K_LIBJWT) {
+		yajl_val v = parse_object("claims", argv[0]);
+		if (v == NULL)
+			goto out;
+		yajl_tree_free(v);
+		if (!sign_libjwt(ad, key, keysz, kid, typ, hdr, argv[0],
+		    &out))
+			goto out;
+	} else if (!sign_ossl(ad, key, keysz, kid, typ, hdr, argv[0], &out))
+		goto out;
+	buf_addc(&out, '\n');
+	if (out.oom) {
+		fprintf(stderr, "endsession-mint: out of memory\n");
+		goto out;
+	}
+	if (fwrite(out.p, 1, out.sz, stdout) != out.sz ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "endsession-mint: write: %s\n",
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (key != NULL) {
+		OPENSSL_cleanse(key, keysz);
+		free(key);
+	}
+	buf_free(&out);
+	return rc;
+}

@@ -1,0 +1,321 @@
+/*
+ * render.c - a decision becomes a CGI response: Status, headers, body
+ * (CONTRACT section 7), and a sign-out becomes a journal line (section
+ * 8).  All output is built in one buffer, so the caller sends it with one
+ * write.  Every header goes through header(), which refuses CR, LF, NUL.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "endsession.h"
+
+/* The error page's message, in plain words, per locale. */
+static const char *const messages[LOC__MAX][WHY__MAX] = {
+	[LOC_EN] = {
+		[WHY_NONE] = "Something went wrong.",
+		[WHY_MALFORMED] = "The sign-out request was malformed, so we "
+		    "could not act on it.",
+		[WHY_TOO_LARGE] = "The sign-out request was too large.",
+		[WHY_CLIENT_UNKNOWN] = "The site that sent you here is not "
+		    "known to us.",
+		[WHY_CLIENT_NOT_AUD] = "The site that sent you here does not "
+		    "match the sign-in it refers to.",
+		[WHY_URI_NOT_REGISTERED] = "The address to return to after "
+		    "signing out is not registered for the site that sent you "
+		    "here.",
+		[WHY_URI_NO_CLIENT] = "The request asked to return to an "
+		    "address, but did not say which site it came from.",
+		[WHY_TOKEN_BAD] = "The sign-out form was not valid. Please "
+		    "start again.",
+		[WHY_TOKEN_EXPIRED] = "The sign-out form has expired. Please "
+		    "start again.",
+		[WHY_CROSS_SITE] = "The sign-out form was sent from another "
+		    "site. Please start again.",
+		[WHY_HINT_IN_CONFIRM] = "The sign-out form was not valid. "
+		    "Please start again.",
+		[WHY_CONFIRM_GET] = "The sign-out form was not valid. Please "
+		    "start again.",
+	},
+	[LOC_SV] = {
+		[WHY_NONE] = "Något gick fel.",
+		[WHY_MALFORMED] = "Begäran om utloggning var felaktig, så vi "
+		    "kunde inte utföra den.",
+		[WHY_TOO_LARGE] = "Begäran om utloggning var för stor.",
+		[WHY_CLIENT_UNKNOWN] = "Webbplatsen som skickade dig hit är "
+		    "okänd för oss.",
+		[WHY_CLIENT_NOT_AUD] = "Webbplatsen som skickade dig hit "
+		    "stämmer inte med inloggningen den hänvisar till.",
+		[WHY_URI_NOT_REGISTERED] = "Adressen att återvända till efter "
+		    "utloggningen är inte registrerad för webbplatsen som "
+		    "skickade dig hit.",
+		[WHY_URI_NO_CLIENT] = "Begäran bad om att få återvända till en "
+		    "adress men angav inte vilken webbplats den kom från.",
+		[WHY_TOKEN_BAD] = "Utloggningsformuläret var ogiltigt. Börja "
+		    "om från början.",
+		[WHY_TOKEN_EXPIRED] = "Utloggningsformuläret har gått ut. "
+		    "Börja om från början.",
+		[WHY_CROSS_SITE] = "Utloggningsformuläret skickades från en "
+		    "annan webbplats. Börja om från början.",
+		[WHY_HINT_IN_CONFIRM] = "Utloggningsformuläret var ogiltigt. "
+		    "Börja om från början.",
+		[WHY_CONFIRM_GET] = "Utloggningsformuläret var ogiltigt. "
+		    "Börja om från början.",
+	},
+};
+
+/* "Name: value\r\n", or 0 if the value holds CR, LF or NUL. */
+static int
+header(struct buf *b, const char *name, const char *v, size_t sz)
+{
+	size_t	 i;
+
+	for (i = 0; i < sz; i++)
+		if (v[i] == '\r' || v[i] == '\n' || v[i] == '\0')
+			return 0;
+	buf_adds(b, name);
+	buf_add(b, ": ", 2);
+	buf_add(b, v, sz);
+	buf_add(b, "\r\n", 2);
+	return 1;
+}
+
+static int
+headers(struct buf *b, const char *name, const char *v)
+{
+	return header(b, name, v, strlen(v));
+}
+
+/* Expires each configured session cookie (RFC 6265 section 4.1.2). */
+static int
+cookies(const struct conf *c, struct buf *b)
+{
+	struct buf	 v = { NULL, 0, 0, 0 };
+	size_t		 i;
+	int		 host, ok = 1;
+
+	for (i = 0; ok && i < c->session_cookiesz; i++) {
+		buf_reset(&v);
+		/* __Host- cookies: Path=/ and no Domain (RFC 6265bis 4.1.3.2). */
+		host = strncmp(c->session_cookies[i], "__Host-", 7) == 0;
+		buf_adds(&v, c->session_cookies[i]);
+		buf_adds(&v, "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 "
+		    "GMT; Path=");
+		buf_adds(&v, host ? "/" : c->cookie_path);
+		if (!host && c->cookie_domain != NULL) {
+			buf_adds(&v, "; Domain=");
+			buf_adds(&v, c->cookie_domain);
+		}
+		buf_adds(&v, "; Secure; HttpOnly; SameSite=Lax");
+		ok = !v.oom && header(b, "Set-Cookie", v.p, v.sz);
+	}
+	buf_free(&v);
+	return ok;
+}
+
+/*
+ * The Location of outcome R: the URI exactly as registered, plus
+ * state percent-encoded so that decoding gives back the bytes sent.
+ */
+static int
+location(const struct req *r, const struct redir *rd, struct buf *b)
+{
+	struct buf	 v = { NULL, 0, 0, 0 };
+	const struct val *st = &r->p[P_STATE];
+	char		 last;
+	int		 ok;
+
+	buf_add(&v, rd->uri, rd->sz);
+	if (st->p != NULL) {
+		last = rd->uri[rd->sz - 1];
+		if (memchr(rd->uri, '?', rd->sz) == NULL)
+			buf_addc(&v, '?');
+		else if (last != '?' && last != '&')
+			buf_addc(&v, '&');
+		buf_adds(&v, "state=");
+		url_esc(&v, st->p, st->sz);
+	}
+	ok = !v.oom && header(b, "Location", v.p, v.sz);
+	buf_free(&v);
+	return ok;
+}
+
+static void
+hidden(struct buf *b, const char *name, const struct val *v)
+{
+	if (v->p == NULL || v->sz == 0)
+		return;
+	buf_adds(b, "<input type=\"hidden\" name=\"");
+	buf_adds(b, name);
+	buf_adds(b, "\" value=\"");
+	html_esc(b, v->p, v->sz);
+	buf_adds(b, "\">");
+}
+
+static int
+page(const struct state *st, const struct req *r, const struct decision *d,
+    enum page pg, struct buf *b)
+{
+	struct tval	 tv[TV__MAX];
+	struct buf	 cf = { NULL, 0, 0, 0 }, cc = { NULL, 0, 0, 0 };
+	struct buf	 csp = { NULL, 0, 0, 0 };
+	struct val	 tok;
+	enum locale	 loc;
+	size_t		 start;
+	int		 ok = 0;
+
+	loc = locale_pick(r->p[P_UI_LOCALES].p, r->accept_language);
+	memset(tv, 0, sizeof(tv));
+	tv[TV_LANG].p = locale_names[loc];
+	tv[TV_LANG].sz = strlen(locale_names[loc]);
+	tv[TV_ACTION].p = r->action;
+	tv[TV_ACTION].sz = strlen(r->action);
+	if (d->client != NULL) {
+		tv[TV_CLIENT_NAME].p = d->client->name != NULL ?
+		    d->client->name : d->client->id;
+		tv[TV_CLIENT_NAME].sz = strlen(tv[TV_CLIENT_NAME].p);
+	}
+	if (pg == PAGE_ERROR) {
+		tv[TV_MESSAGE].p = messages[loc][d->why];
+		tv[TV_MESSAGE].sz = strlen(tv[TV_MESSAGE].p);
+	}
+
+	buf_adds(&csp, "default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src data:; base-uri 'none'; frame-ancestors 'none'; "
+	    "form-action 'self'");
+	if (pg == PAGE_CONFIRM) {
+		if (d->token[0] == '\0')
+			goto out;
+		hidden(&cf, "client_id", &d->form.client_id);
+		hidden(&cf, "post_logout_redirect_uri", &d->form.plru);
+		hidden(&cf, "state", &d->form.state);
+		hidden(&cf, "ui_locales", &d->form.ui_locales);
+		hidden(&cf, "sub", &d->form.sub);
+		hidden(&cf, "sid", &d->form.sid);
+		tok.p = d->token;
+		tok.sz = strlen(d->token);
+		hidden(&cf, "confirm", &tok);
+		buf_adds(&cc, "<input type=\"hidden\" name=\"op\" "
+		    "value=\"cancel\">");
+		hidden(&cc, "ui_locales", &d->form.ui_locales);
+		tv[TV_CONFIRM_FIELDS] = (struct tval){ cf.p, cf.sz, 1 };
+		tv[TV_CANCEL_FIELDS] = (struct tval){ cc.p, cc.sz, 1 };
+		/* Browsers apply form-action to the 303 that follows. */
+		if (d->redir != NULL) {
+			buf_addc(&csp, ' ');
+			buf_adds(&csp, d->redir->csp);
+		}
+	}
+	if (cf.oom || cc.oom || csp.oom)
+		goto out;
+
+	if (!headers(b, "Content-Type", "text/html; charset=utf-8") ||
+	    !header(b, "Content-Security-Policy", csp.p, csp.sz) ||
+	    !headers(b, "X-Frame-Options", "DENY") ||
+	    !headers(b, "Referrer-Policy", "no-referrer") ||
+	    !headers(b, "X-Content-Type-Options", "nosniff") ||
+	    !headers(b, "Content-Language", locale_names[loc]))
+		goto out;
+	buf_add(b, "\r\n", 2);
+	start = b->sz;
+	if (!tmpl_render(st->tmpl, loc, pg, tv, b) || b->sz == start)
+		goto out;
+	ok = 1;
+out:
+	buf_free(&cf);
+	buf_free(&cc);
+	buf_free(&csp);
+	return ok;
+}
+
+int
+render(const struct state *st, const struct req *r, const struct decision *d,
+    struct buf *b)
+{
+	int	 ok = 0;
+
+	switch (d->out) {
+	case OUT_METHOD:
+		buf_adds(b, "Status: 405 Method Not Allowed\r\n"
+		    "Allow: GET, POST\r\n"
+		    "Cache-Control: no-store\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "X-Content-Type-Options: nosniff\r\n"
+		    "\r\n"
+		    "Method not allowed: use GET or POST.\n");
+		return !b->oom;
+	case OUT_REDIRECT:
+		buf_adds(b, r->method == M_POST ? "Status: 303 See Other\r\n" :
+		    "Status: 302 Found\r\n");
+		ok = location(r, d->redir, b) &&
+		    cookies(&st->conf, b) &&
+		    headers(b, "Cache-Control", "no-store") &&
+		    headers(b, "Referrer-Policy", "no-referrer") &&
+		    headers(b, "Content-Length", "0");
+		buf_add(b, "\r\n", 2);
+		break;
+	case OUT_SIGNED_OUT:
+		buf_adds(b, "Status: 200 OK\r\n");
+		ok = cookies(&st->conf, b) &&
+		    headers(b, "Cache-Control", "no-store") &&
+		    page(st, r, d, PAGE_SIGNED_OUT, b);
+		break;
+	case OUT_CONFIRM:
+	case OUT_STAYED:
+		buf_adds(b, "Status: 200 OK\r\nCache-Control: no-store\r\n");
+		ok = page(st, r, d, d->out == OUT_CONFIRM ? PAGE_CONFIRM :
+		    PAGE_STAYED, b);
+		break;
+	case OUT_ERROR:
+		buf_adds(b, "Status: 400 Bad Request\r\n"
+		    "Cache-Control: no-store\r\n");
+		ok = page(st, r, d, PAGE_ERROR, b);
+		break;
+	default:
+		break;
+	}
+	return ok && !b->oom;
+}
+
+void
+render_500(struct buf *b)
+{
+	buf_reset(b);
+	buf_adds(b, "Status: 500 Internal Server Error\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "\r\n"
+	    "The sign-out service is not working right now. Nobody was "
+	    "signed out.\n");
+}
+
+static void
+member(struct buf *b, const char *name, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return;
+	buf_addf(b, ",\"%s\":\"", name);
+	json_esc(b, v, strlen(v));
+	buf_addc(b, '"');
+}
+
+int
+journal_line(const struct req *r, const struct decision *d, time_t now,
+    struct buf *b)
+{
+	struct tm	 tm;
+	char		 ts[32];
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return 0;
+	buf_addf(b, "{\"time\":\"%s\",\"event\":\"logout\"", ts);
+	member(b, "client_id", d->client != NULL ? d->client->id : NULL);
+	member(b, "sub", d->sub);
+	member(b, "sid", d->sid);
+	member(b, "via", d->via == VIA_HINT ? "id_token_hint" : "confirmation");
+	member(b, "remote_addr", r->remote_addr);
+	buf_adds(b, "}\n");
+	return !b->oom;
+}

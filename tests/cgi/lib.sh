@@ -1,0 +1,468 @@
+# tests/cgi/lib.sh - shared setup and helpers for the CGI shell tests.
+#
+# Sourced by tests/cgi/test_*.sh (bash).  Runs build/endsession as a plain
+# CGI program (CONTRACT.md section 1) with keys, JWKS, clients and tokens
+# made at run time in a temporary folder:
+#   keys   rsa.pem (kid rsa1), p256.pem (ec256), p384.pem (ec384),
+#          ed.pem (ed1), plus rsa.pub (the RSA public key as PEM)
+#   jwks.json, clients.json, secret.bin, endsession.conf
+# Environment: B (build folder, default build), VALGRIND=1 (run the binary
+# under valgrind; any report fails the test).
+#
+# Helpers:
+#   cgi_get QUERY [VAR=value ...]      GET with QUERY_STRING
+#   cgi_post BODY [VAR=value ...]      POST, urlencoded, CONTENT_LENGTH set
+#   cgi_req METHOD QUERY BODY [VAR=value ...]
+# each sets STATUS, BODY, RC and the header table (hdr NAME, hdr_n NAME),
+# and the journal lines written by that request (JNEW, JLINES).
+# Every request's environment starts empty (env -i) apart from a few CGI
+# variables; later VAR=value arguments override the defaults.
+
+set -u
+
+CGI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$CGI_ROOT/$B ;; esac
+ES=$B/endsession
+MINT=$B/endsession-mint
+ISS=https://op.example
+SCRIPT=/oauth/end_session
+NOW=$(date +%s)
+PASS=0
+FAIL=0
+CASE=
+ENC_STATE=
+
+for f in "$ES" "$MINT"; do
+	if [ ! -x "$f" ]; then
+		echo "cgi: $f missing (make first)" >&2
+		echo "cgi: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/es-cgi.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+CONF=$T/endsession.conf
+JOURNAL=$T/journal.log
+
+# ------------------------------------------------------------ fixtures
+
+cgi_setup() {
+	(
+	cd "$T" || exit 1
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	    -out rsa.pem 2>/dev/null &&
+	openssl pkey -in rsa.pem -pubout -out rsa.pub &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	    -out p256.pem &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 \
+	    -out p384.pem &&
+	openssl genpkey -algorithm ed25519 -out ed.pem &&
+	openssl rand 48 > secret.bin &&
+	{
+		printf '{"keys":[%s,%s,%s,%s]}\n' \
+		    "$("$MINT" jwk -k rsa.pem -i rsa1 -u sig)" \
+		    "$("$MINT" jwk -k p256.pem -i ec256)" \
+		    "$("$MINT" jwk -k p384.pem -i ec384 -u sig)" \
+		    "$("$MINT" jwk -k ed.pem -i ed1)"
+	} > jwks.json &&
+	cat > clients.json <<'EOF' &&
+{"clients": [
+  {"client_id": "app",
+   "client_name": "Example App",
+   "post_logout_redirect_uris": ["https://app.example/logout",
+                                 "https://app.example/bye"]},
+  {"client_id": "q",
+   "client_name": "Query RP",
+   "post_logout_redirect_uris": ["https://rp.example/cb?x=1"]},
+  {"client_id": "other",
+   "post_logout_redirect_uris": ["https://other.example/"]},
+  {"client_id": "xss",
+   "client_name": "<script>alert(1)</script> & \"Co\" 'x'",
+   "post_logout_redirect_uris": ["https://xss.example/"]}
+]}
+EOF
+	cat > endsession.conf <<EOF
+# endsession CGI test configuration
+issuer = $ISS
+clients = clients.json
+jwks = jwks.json
+secret = secret.bin
+templates = $CGI_ROOT/templates
+session_cookies = op_session __Host-op
+sid_cookie = op_sid
+journal = $JOURNAL
+EOF
+	) || { echo "cgi: fixture setup failed" >&2; echo "cgi: 0 passed, 1 failed"; exit 1; }
+}
+
+# ------------------------------------------------------------- tokens
+
+# claims [AUD_JSON [SID [IAT [EXP [EXTRA_MEMBERS]]]]]: a hint's claims.
+# AUD_JSON is JSON ('"app"' or '["app","q"]'); SID "-" leaves sid out.
+claims() {
+	local aud=${1:-'"app"'} sid=${2:-sid-1} iat=${3:-$((NOW - 10))}
+	local exp=${4:-$((NOW + 300))} extra=${5:-}
+	local s=
+	[ "$sid" = - ] || s=",\"sid\":\"$sid\""
+	printf '{"iss":"%s","aud":%s,"sub":"alice"%s,"iat":%s,"exp":%s%s}' \
+	    "$ISS" "$aud" "$s" "$iat" "$exp" "${extra:+,$extra}"
+}
+
+# mint KEYNAME ALG KID CLAIMS [extra endsession-mint options]
+# KID "-" leaves kid out.  KEYNAME is a file in $T (rsa.pem, rsa.pub, ...).
+mint() {
+	local key=$1 alg=$2 kid=$3 cl=$4
+	shift 4
+	if [ "$kid" = - ]; then
+		"$MINT" sign -k "$T/$key" -a "$alg" "$@" "$cl"
+	else
+		"$MINT" sign -k "$T/$key" -a "$alg" -i "$kid" "$@" "$cl"
+	fi
+}
+
+# A valid RS256 hint for client app, sid sid-1.
+good_hint() { mint rsa.pem RS256 rsa1 "$(claims "$@")"; }
+
+# -------------------------------------------------------------- coding
+
+# Percent-encodes every byte but unreserved ones (as a form would, %20
+# for a space).
+urlenc() {
+	printf '%s' "$1" | perl -e 'local $/; my $s = <STDIN>;
+	    $s =~ s/([^A-Za-z0-9\-._~])/sprintf("%%%02X", ord $1)/ge;
+	    print $s'
+}
+
+# Strict percent-decoding ("+" stays "+").
+urldec() {
+	printf '%s' "$1" | perl -e 'local $/; my $s = <STDIN>;
+	    $s =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge; print $s'
+}
+
+# --------------------------------------------------------------- running
+
+jcount() {
+	if [ -f "$JOURNAL" ]; then wc -l < "$JOURNAL" | tr -d ' '; else echo 0; fi
+}
+
+# cgi_req METHOD QUERY BODY [VAR=value ...]
+cgi_req() {
+	local m=$1 q=$2 body=$3
+	shift 3
+	local -a vg=()
+	local before
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		vg=(valgrind -q --error-exitcode=99 --leak-check=full
+		    --errors-for-leak-kinds=definite,indirect
+		    --log-file="$T/valgrind.log")
+	fi
+	before=$(jcount)
+	printf '%s' "$body" > "$T/in"
+	env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 \
+	    SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=op.example SERVER_PORT=443 \
+	    HTTPS=on SCRIPT_NAME="$SCRIPT" REMOTE_ADDR=192.0.2.7 \
+	    REQUEST_METHOD="$m" QUERY_STRING="$q" "$@" \
+	    "${vg[@]}" "$ES" -c "$CONF" < "$T/in" > "$T/out" 2> "$T/err"
+	RC=$?
+	# Split "headers CRLF CRLF body"; header lines lose their CR.
+	perl -e 'local $/; open my $f, "<", $ARGV[0] or die; my $o = <$f>;
+	    my $i = index($o, "\r\n\r\n");
+	    my ($h, $b) = $i < 0 ? ($o, "") : (substr($o, 0, $i),
+	        substr($o, $i + 4));
+	    open my $hf, ">", $ARGV[1] or die; print $hf
+	        join("\n", split(/\r\n/, $h, -1)), "\n";
+	    open my $bf, ">", $ARGV[2] or die; print $bf $b;
+	    my $bad = ($h =~ /\0/ || $h =~ /\r(?!\n)/ || $h =~ /(?<!\r)\n/) ? 1 : 0;
+	    open my $sf, ">", $ARGV[3] or die;
+	    print $sf ($i < 0 ? 0 : 1), " $bad";' \
+	    "$T/out" "$T/hdr" "$T/body" "$T/split"
+	BODY=$(cat "$T/body")
+	STATUS=$(sed -n 's/^[Ss][Tt][Aa][Tt][Uu][Ss]:[[:space:]]*\([0-9][0-9][0-9]\).*/\1/p' "$T/hdr" | head -n 1)
+	if [ -z "$STATUS" ]; then
+		# RFC 3875 6.2: no Status means 200, or 302 with a Location.
+		if [ -n "$(hdr Location)" ]; then STATUS=302; else STATUS=200; fi
+	fi
+	JNEW=$(( $(jcount) - before ))
+	JLINES=
+	[ "$JNEW" -gt 0 ] && JLINES=$(tail -n "$JNEW" "$JOURNAL")
+	if [ "${VALGRIND:-0}" = 1 ] && [ "$RC" = 99 ]; then
+		bad "valgrind reported errors: $(head -c 2000 "$T/valgrind.log")"
+	fi
+	if [ "$RC" != 0 ] && [ "$RC" != 99 ]; then
+		bad "endsession exited $RC: $(head -c 500 "$T/err")"
+	fi
+	case $(cat "$T/split") in
+	"1 0") ;;
+	"0 "*) bad "response has no CRLF CRLF after the headers" ;;
+	*) bad "NUL, bare CR or bare LF in the headers" ;;
+	esac
+	return 0
+}
+
+cgi_get() {
+	local q=$1
+	shift
+	cgi_req GET "$q" "" "$@"
+}
+
+cgi_post() {
+	local b=$1
+	shift
+	cgi_req POST "" "$b" CONTENT_TYPE=application/x-www-form-urlencoded \
+	    CONTENT_LENGTH="${#b}" "$@"
+}
+
+# hdr NAME: the values of header NAME (case-insensitive), one per line.
+hdr() {
+	awk -v n="$1" 'BEGIN { n = tolower(n) }
+	    { i = index($0, ":"); if (i == 0) next
+	      k = tolower(substr($0, 1, i - 1)); v = substr($0, i + 1)
+	      sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+	      if (k == n) print v }' "$T/hdr"
+}
+hdr_n() { hdr "$1" | grep -c '' ; }
+
+# --------------------------------------------------------------- asserts
+
+# t NAME: names the case that following assertions belong to.
+t() { CASE=$1; }
+
+ok() { PASS=$((PASS + 1)); }
+bad() {
+	FAIL=$((FAIL + 1))
+	printf 'FAIL: %s: %s\n' "$CASE" "$1"
+}
+
+check() { # check DESC COMMAND...
+	local d=$1
+	shift
+	if "$@"; then ok; else bad "$d"; fi
+}
+
+eq() { # eq DESC EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok; else bad "$1: expected [$2], got [$3]"; fi
+}
+
+status_is() { eq "status" "$1" "$STATUS"; }
+body_has() {
+	if grep -qF -- "$1" "$T/body"; then ok; else bad "body lacks [$1]"; fi
+}
+body_lacks() {
+	if grep -qF -- "$1" "$T/body"; then bad "body has [$1]"; else ok; fi
+}
+hdr_is() { eq "header $1" "$2" "$(hdr "$1")"; }
+no_hdr() {
+	if [ "$(hdr_n "$1")" = 0 ]; then ok; else bad "unexpected header $1: $(hdr "$1" | head -n 3)"; fi
+}
+
+# Every response: Cache-Control no-store; no CR/NUL left in the headers.
+check_common() {
+	local cc
+	cc=$(hdr Cache-Control)
+	case $cc in
+	*no-store*) ok ;;
+	*) bad "Cache-Control is [$cc], want no-store" ;;
+	esac
+}
+
+# HTML responses: the security headers of CONTRACT section 7.
+check_html() {
+	local csp
+	hdr_is Content-Type "text/html; charset=utf-8"
+	csp=$(hdr Content-Security-Policy)
+	case $csp in
+	*"frame-ancestors 'none'"*) ok ;;
+	*) bad "CSP [$csp] lacks frame-ancestors 'none'" ;;
+	esac
+	hdr_is X-Frame-Options DENY
+	hdr_is Referrer-Policy no-referrer
+	hdr_is X-Content-Type-Options nosniff
+	grep -q '<html[^>]* lang="' "$T/body" && ok || bad "no <html lang>"
+	# The pages never run scripts or submit themselves.
+	if grep -qiE '<script|http-equiv="?refresh|\.submit\(' "$T/body"; then
+		bad "page has a script or a refresh"
+	else
+		ok
+	fi
+}
+
+page_lang() { sed -n 's/.*<html[^>]* lang="\([^"]*\)".*/\1/p' "$T/body" | head -n 1; }
+
+# No sign-out effects.
+no_signout() {
+	no_hdr Set-Cookie
+	eq "journal lines" 0 "$JNEW"
+}
+
+# The Set-Cookie headers that expire op_session and __Host-op.
+check_cookies() {
+	local c v attrs a
+	for c in op_session __Host-op; do
+		v=$(hdr Set-Cookie | grep -- "^$c=" | head -n 1)
+		if [ -z "$v" ]; then
+			bad "no Set-Cookie for $c"
+			continue
+		fi
+		attrs=$(printf '%s' "$v" | tr ';' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | tail -n +2)
+		for a in Max-Age=0 Path=/ Secure HttpOnly SameSite=Lax; do
+			if printf '%s\n' "$attrs" | grep -qixF -- "$a"; then ok; else
+				bad "Set-Cookie $c lacks $a: [$v]"
+			fi
+		done
+		if printf '%s\n' "$attrs" | grep -qi '^domain='; then
+			bad "Set-Cookie $c has a Domain: [$v]"
+		else
+			ok
+		fi
+	done
+}
+
+# journal_ok VIA CLIENT_ID SUB SID: exactly one new journal line, as in
+# CONTRACT section 8 (CLIENT_ID, SUB, SID "-" when they must be absent).
+journal_ok() {
+	eq "journal lines" 1 "$JNEW"
+	[ "$JNEW" = 1 ] || return 0
+	if printf '%s' "$JLINES" | perl -MJSON::PP -e '
+	    my ($via, $cid, $sub, $sid) = @ARGV; local $/;
+	    my $j = eval { JSON::PP->new->decode(<STDIN>) } or die "not JSON\n";
+	    ref $j eq "HASH" or die "not an object\n";
+	    $j->{time} =~ /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ or die "time\n";
+	    $j->{event} eq "logout" or die "event\n";
+	    $j->{via} eq $via or die "via $j->{via}\n";
+	    $j->{remote_addr} eq "192.0.2.7" or die "remote_addr\n";
+	    my %w = (client_id => $cid, sub => $sub, sid => $sid);
+	    for my $k (keys %w) {
+	        if ($w{$k} eq "-") { exists $j->{$k} and die "$k present\n" }
+	        elsif ($w{$k} ne "?") { ($j->{$k} // "") eq $w{$k} or die "$k\n" }
+	    }
+	    for my $k (keys %$j) { defined $j->{$k} && $j->{$k} ne ""
+	        or die "empty member $k\n" }' "$@" 2> "$T/jerr"; then
+		ok
+	else
+		bad "journal line [$JLINES]: $(cat "$T/jerr")"
+	fi
+}
+
+# --------------------------------------------------------------- outcomes
+
+# expect_R STATUS LOCATION: signed out and redirected.
+expect_R() {
+	status_is "$1"
+	check_common
+	hdr_is Location "$2"
+	eq "Location headers" 1 "$(hdr_n Location)"
+	check_cookies
+	eq "journal lines" 1 "$JNEW"
+}
+
+# expect_S: signed out, the signed-out page.
+expect_S() {
+	status_is 200
+	check_common
+	check_html
+	no_hdr Location
+	body_lacks 'id="logout-confirm"'
+	check_cookies
+	eq "journal lines" 1 "$JNEW"
+}
+
+# expect_C: the confirmation page, no effects.
+expect_C() {
+	status_is 200
+	check_common
+	check_html
+	no_hdr Location
+	body_has '<form id="logout-confirm" method="post"'
+	body_has 'id="logout-cancel"'
+	no_signout
+}
+
+# expect_E: the error page, no effects, a way on.
+expect_E() {
+	status_is 400
+	check_common
+	check_html
+	no_hdr Location
+	no_signout
+	body_lacks 'id="logout-confirm"'
+	grep -q '<a [^>]*href=' "$T/body" && ok || bad "error page has no link"
+}
+
+# ------------------------------------------------------------ the forms
+
+# form_fields ID: the hidden inputs of <form id="ID">, HTML-unescaped, as
+# a urlencoded body (the order of the page).
+form_fields() {
+	perl -e '
+	    my ($id, $file) = @ARGV; local $/;
+	    open my $f, "<", $file or die; my $h = <$f>;
+	    $h =~ /<form\b[^>]*\bid="\Q$id\E"[^>]*>(.*?)<\/form>/s or exit 1;
+	    my $form = $1; my @out;
+	    sub un { my $s = shift; $s =~ s/&quot;/"/g; $s =~ s/&#39;/\x27/g;
+	        $s =~ s/&#x27;/\x27/gi; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g;
+	        $s =~ s/&#34;/"/g; $s =~ s/&amp;/&/g; $s }
+	    sub enc { my $s = shift;
+	        $s =~ s/([^A-Za-z0-9\-._~])/sprintf("%%%02X", ord $1)/ge; $s }
+	    while ($form =~ /<input\b([^>]*)>/gs) {
+	        my $a = $1; my %a;
+	        while ($a =~ /([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|\x27([^\x27]*)\x27)/g) {
+	            $a{lc $1} = defined $2 ? $2 : $3 }
+	        next unless lc($a{type} // "") eq "hidden" && defined $a{name};
+	        push @out, enc(un($a{name})) . "=" . enc(un($a{value} // ""));
+	    }
+	    while ($form =~ /<button\b([^>]*)>/gs) {
+	        my $a = $1;
+	        if ($a =~ /\bname="([^"]*)"/) { my $n = $1;
+	            my $v = $a =~ /\bvalue="([^"]*)"/ ? $1 : "";
+	            push @out, enc(un($n)) . "=" . enc(un($v)) } }
+	    print join("&", @out);' "$1" "$T/body"
+}
+
+# form_action ID: the action attribute of <form id="ID">.
+form_action() {
+	perl -e 'my ($id, $file) = @ARGV; local $/; open my $f, "<", $file or die;
+	    my $h = <$f>; $h =~ /<form\b([^>]*\bid="\Q$id\E"[^>]*)>/s or exit 1;
+	    my $a = $1; print $a =~ /\baction="([^"]*)"/ ? $1 : "";' "$1" "$T/body"
+}
+
+# field BODY NAME: the decoded value of NAME in a urlencoded body.
+field() {
+	printf '%s' "$1" | perl -e 'my $n = shift; local $/; my $b = <STDIN>;
+	    for (split /&/, $b) { my ($k, $v) = split /=/, $_, 2;
+	        for ($k, $v) { $_ //= ""; s/\+/ /g; s/%([0-9A-Fa-f]{2})/chr hex $1/ge }
+	        if ($k eq $n) { print $v; exit 0 } } exit 1' "$2"
+}
+
+# set_field BODY NAME VALUE: BODY with NAME's value replaced (or added).
+set_field() {
+	printf '%s' "$1" | perl -e 'my ($n, $v) = @ARGV; local $/; my $b = <STDIN>;
+	    sub enc { my $s = shift;
+	        $s =~ s/([^A-Za-z0-9\-._~])/sprintf("%%%02X", ord $1)/ge; $s }
+	    my @o; my $done = 0;
+	    for (split /&/, $b) { my ($k) = split /=/, $_, 2;
+	        my $dk = $k; $dk =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+	        if ($dk eq $n) { push @o, enc($n) . "=" . enc($v); $done = 1 }
+	        else { push @o, $_ } }
+	    push @o, enc($n) . "=" . enc($v) unless $done;
+	    print join("&", @o)' "$2" "$3"
+}
+
+# del_field BODY NAME: BODY without NAME.
+del_field() {
+	printf '%s' "$1" | perl -e 'my $n = shift; local $/; my $b = <STDIN>;
+	    print join("&", grep { my ($k) = split /=/, $_, 2;
+	        $k =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge; $k ne $n }
+	        split /&/, $b)' "$2"
+}
+
+# --------------------------------------------------------------- summary
+
+finish() {
+	echo "cgi: $PASS passed, $FAIL failed"
+	[ "$FAIL" = 0 ]
+	exit $?
+}
+
+cgi_setup
