@@ -629,10 +629,12 @@ int	 journal_line(const struct req *, const struct decision *,
 int	 state_load(const char *confpath, struct state *st, struct es_err *);
 /*
  * Reloads whatever changed on disk since the last look (stat: device,
- * inode, size, mtime).  A file that fails to load is logged and the last
- * good copy stays.  Returns the number of files reloaded.
+ * inode, size, mtime, ctime).  A file that fails to load is reported
+ * through log (one line, no newline) and the last good copy stays.
+ * Returns the number of files reloaded.
  */
-int	 state_refresh(struct state *st);
+typedef void	 (*log_fn)(void *arg, const char *msg);
+int	 state_refresh(struct state *st, log_fn log, void *arg);
 void	 state_free(struct state *);
 
 #endif /* !ENDSESSION_H */

@@ -70,7 +70,10 @@ io_write(const struct io *io, const char *p, size_t sz)
 	return fwrite(p, 1, sz, stdout) == sz && fflush(stdout) == 0;
 }
 
-/* One line in the server's error log (FastCGI stderr stream) and ours. */
+/*
+ * One line in the server's error log (the FastCGI stderr stream: under
+ * spawn-fcgi our own stderr is /dev/null) and on our stderr.
+ */
 static void
 io_log(const struct io *io, const char *msg)
 {
@@ -80,6 +83,12 @@ io_log(const struct io *io, const char *msg)
 		FCGX_PutS("\n", io->fcgi->err);
 	}
 	fprintf(stderr, "endsession: %s\n", msg);
+}
+
+static void
+io_logv(void *arg, const char *msg)
+{
+	io_log(arg, msg);
 }
 
 /*
@@ -188,7 +197,7 @@ serve(const struct io *io, const struct state *st, struct buf *out,
 		    d.out == OUT_ERROR ? reason_names[d.why] : "",
 		    d.out == OUT_ERROR && d.hint_given ? "; " : "",
 		    d.hint_given ? hint_res_names[d.hint] : "");
-		fprintf(stderr, "endsession: %s\n", msg);
+		io_log(io, msg);
 	}
 out:
 	if (!io_write(io, out->p, out->sz) && io->fcgi != NULL)
@@ -320,7 +329,7 @@ main(int argc, char *argv[])
 		}
 		io.fcgi = &rq;
 		while (FCGX_Accept_r(&rq) >= 0) {
-			state_refresh(&st);
+			state_refresh(&st, io_logv, &io);
 			serve(&io, &st, &out, body);
 			FCGX_Finish_r(&rq);
 		}

@@ -5,11 +5,14 @@
  *
  * RS*, ES*, HS* and "none" are signed by libjwt 1.10.2, as an RP's
  * library would; PS* and EdDSA, which libjwt 1.10 lacks, directly with
- * OpenSSL 3 (RFC 7518 section 3.5, RFC 8037 section 3.1).  HS* takes the
+ * OpenSSL 3 (RFC 7518 section 3.5, RFC 8037 section 3.1).  libjwt 1.10.2
+ * always writes "typ":"JWT", so a token with another typ (-t, or typ in
+ * -H) is signed with OpenSSL whatever its algorithm.  HS* takes the
  * key file's raw bytes as the secret, so tests can forge the "HMAC keyed
  * with the RSA public key" token (LIBS.md section 1).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -40,20 +44,20 @@ struct algdef {
 	const char	*name;
 	enum kind	 kind;
 	jwt_alg_t	 jalg;
-	const char	*md;		/* PS*: digest name */
+	const char	*md;		/* digest name (not EdDSA, none) */
 };
 
 static const struct algdef algdefs[] = {
 	{ "none",  K_LIBJWT, JWT_ALG_NONE,  NULL },
-	{ "HS256", K_LIBJWT, JWT_ALG_HS256, NULL },
-	{ "HS384", K_LIBJWT, JWT_ALG_HS384, NULL },
-	{ "HS512", K_LIBJWT, JWT_ALG_HS512, NULL },
-	{ "RS256", K_LIBJWT, JWT_ALG_RS256, NULL },
-	{ "RS384", K_LIBJWT, JWT_ALG_RS384, NULL },
-	{ "RS512", K_LIBJWT, JWT_ALG_RS512, NULL },
-	{ "ES256", K_LIBJWT, JWT_ALG_ES256, NULL },
-	{ "ES384", K_LIBJWT, JWT_ALG_ES384, NULL },
-	{ "ES512", K_LIBJWT, JWT_ALG_ES512, NULL },
+	{ "HS256", K_LIBJWT, JWT_ALG_HS256, "SHA256" },
+	{ "HS384", K_LIBJWT, JWT_ALG_HS384, "SHA384" },
+	{ "HS512", K_LIBJWT, JWT_ALG_HS512, "SHA512" },
+	{ "RS256", K_LIBJWT, JWT_ALG_RS256, "SHA256" },
+	{ "RS384", K_LIBJWT, JWT_ALG_RS384, "SHA384" },
+	{ "RS512", K_LIBJWT, JWT_ALG_RS512, "SHA512" },
+	{ "ES256", K_LIBJWT, JWT_ALG_ES256, "SHA256" },
+	{ "ES384", K_LIBJWT, JWT_ALG_ES384, "SHA384" },
+	{ "ES512", K_LIBJWT, JWT_ALG_ES512, "SHA512" },
 	{ "PS256", K_PSS,    JWT_ALG_NONE,  "SHA256" },
 	{ "PS384", K_PSS,    JWT_ALG_NONE,  "SHA384" },
 	{ "PS512", K_PSS,    JWT_ALG_NONE,  "SHA512" },
@@ -369,7 +373,42 @@ out:
 	return rc;
 }
 
-/* Signs PS* or EdDSA with OpenSSL. */
+/*
+ * Turns the DER ECDSA signature in *sig into JOSE R||S (RFC 7518 section
+ * 3.4), each half as long as the key's field; *sig is replaced.
+ */
+static int
+ecdsa_raw(const EVP_PKEY *pk, unsigned char **sig, size_t *sigsz)
+{
+	ECDSA_SIG		*es = NULL;
+	const BIGNUM		*r, *s;
+	const unsigned char	*p = *sig;
+	unsigned char		*raw = NULL;
+	int			 n, rc = 0;
+
+	n = (EVP_PKEY_get_bits(pk) + 7) / 8;
+	if (n <= 0 || *sigsz > LONG_MAX ||
+	    (es = d2i_ECDSA_SIG(NULL, &p, (long)*sigsz)) == NULL ||
+	    (raw = malloc(2 * (size_t)n)) == NULL)
+		goto out;
+	ECDSA_SIG_get0(es, &r, &s);
+	if (BN_bn2binpad(r, raw, n) != n || BN_bn2binpad(s, raw + n, n) != n)
+		goto out;
+	free(*sig);
+	*sig = raw;
+	*sigsz = 2 * (size_t)n;
+	raw = NULL;
+	rc = 1;
+out:
+	free(raw);
+	ECDSA_SIG_free(es);
+	return rc;
+}
+
+/*
+ * Signs with OpenSSL: PS* and EdDSA always, the others when the header
+ * needs a typ libjwt would overwrite.
+ */
 static int
 sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
     const char *kid, const char *typ, const char *hdr, const char *claims,
@@ -391,16 +430,26 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 		goto out;
 	if (!build_header(ad->name, kid, typ, hdr, &h))
 		goto out;
-	if ((pk = load_pkey(key, keysz, 1)) == NULL) {
+	if (ad->name[0] != 'H' && ad->name[0] != 'n' &&
+	    (pk = load_pkey(key, keysz, 1)) == NULL) {
 		ossl_err("cannot read a PEM private key");
 		goto out;
 	}
-	if (ad->kind == K_PSS && !EVP_PKEY_is_a(pk, "RSA")) {
+	/* The key must fit the algorithm (HS* and none have no key pair). */
+	if (pk != NULL && (ad->kind == K_PSS || ad->name[0] == 'R') &&
+	    !EVP_PKEY_is_a(pk, "RSA")) {
 		fprintf(stderr, "endsession-mint: %s needs an RSA key\n",
 		    ad->name);
 		goto out;
 	}
-	if (ad->kind == K_EDDSA && !EVP_PKEY_is_a(pk, "ED25519")) {
+	if (pk != NULL && ad->name[0] == 'E' && ad->kind != K_EDDSA &&
+	    !EVP_PKEY_is_a(pk, "EC")) {
+		fprintf(stderr, "endsession-mint: %s needs an EC key\n",
+		    ad->name);
+		goto out;
+	}
+	if (pk != NULL && ad->kind == K_EDDSA &&
+	    !EVP_PKEY_is_a(pk, "ED25519")) {
 		fprintf(stderr, "endsession-mint: EdDSA needs an Ed25519 "
 		    "key\n");
 		goto out;
@@ -420,6 +469,21 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 		goto out;
 	}
 
+	if (ad->name[0] == 'n') {
+		/* alg none: an empty signature. */
+		buf_add(out, in.p, in.sz);
+		buf_addc(out, '.');
+		rc = !out->oom;
+		goto out;
+	}
+	if (ad->name[0] == 'H') {
+		if ((sig = malloc(EVP_MAX_MD_SIZE)) == NULL ||
+		    EVP_Q_mac(NULL, "HMAC", NULL, ad->md, NULL, key, keysz,
+		    (unsigned char *)in.p, in.sz, sig, EVP_MAX_MD_SIZE,
+		    &sigsz) == NULL)
+			goto oerr;
+		goto done;
+	}
 	if ((mctx = EVP_MD_CTX_new()) == NULL)
 		goto oerr;
 	if (ad->kind == K_PSS) {
@@ -431,7 +495,11 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 		    RSA_PSS_SALTLEN_DIGEST) != 1 ||
 		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
 			goto oerr;
-	} else if (EVP_DigestSignInit(mctx, NULL, NULL, NULL, pk) != 1)
+	} else if (ad->kind == K_EDDSA) {
+		if (EVP_DigestSignInit(mctx, NULL, NULL, NULL, pk) != 1)
+			goto oerr;
+	} else if ((md = EVP_MD_fetch(NULL, ad->md, NULL)) == NULL ||
+	    EVP_DigestSignInit(mctx, NULL, md, NULL, pk) != 1)
 		goto oerr;
 	if (EVP_DigestSign(mctx, NULL, &sigsz, (unsigned char *)in.p,
 	    in.sz) != 1)
@@ -441,7 +509,10 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 	if (EVP_DigestSign(mctx, sig, &sigsz, (unsigned char *)in.p,
 	    in.sz) != 1)
 		goto oerr;
-
+	if (ad->name[0] == 'E' && ad->kind != K_EDDSA &&
+	    !ecdsa_raw(pk, &sig, &sigsz))
+		goto oerr;
+done:
 	buf_add(out, in.p, in.sz);
 	buf_addc(out, '.');
 	b64_add(out, sig, sigsz);
@@ -582,6 +653,25 @@ out:
 	return rc;
 }
 
+/* Whether the header needs a typ other than libjwt's "JWT". */
+static int
+custom_typ(const char *typ, const char *hdr)
+{
+	yajl_val	 h;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (typ != NULL)
+		return strcmp(typ, "JWT") != 0;
+	if (hdr == NULL || (h = yajl_tree_parse(hdr, NULL, 0)) == NULL)
+		return 0;
+	for (i = 0; YAJL_IS_OBJECT(h) && i < h->u.object.len; i++)
+		if (strcmp(h->u.object.keys[i], "typ") == 0)
+			rc = 1;
+	yajl_tree_free(h);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -660,7 +750,7 @@ main(int argc, char *argv[])
 		    alg);
 		usage();
 	}
-	if (ad->jalg != JWT_ALG_NONE || ad->kind != K_LIBJWT) {
+	if (strcmp(ad->name, "none") != 0) {
 		if (keyf == NULL) {
 			fprintf(stderr, "endsession-mint: %s needs -k\n", alg);
 			usage();
@@ -675,7 +765,7 @@ main(int argc, char *argv[])
 			goto out;
 		yajl_tree_free(v);
 	}
-	if (ad->kind == K_LIBJWT) {
+	if (ad->kind == K_LIBJWT && !custom_typ(typ, hdr)) {
 		yajl_val v = parse_object("claims", argv[0]);
 		if (v == NULL)
 			goto out;

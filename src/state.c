@@ -93,14 +93,29 @@ state_free(struct state *st)
 }
 
 static void
-keeping(const struct es_err *err)
+keeping(const struct es_err *err, log_fn log, void *arg)
 {
+	char	 msg[2048];
+
 	if (err->line > 0)
-		fprintf(stderr, "endsession: %s:%zu: %s; keeping the last "
-		    "good copy\n", err->file, err->line, err->msg);
+		snprintf(msg, sizeof(msg), "%s:%zu: %s; keeping the last "
+		    "good copy", err->file, err->line, err->msg);
 	else
-		fprintf(stderr, "endsession: %s: %s; keeping the last good "
-		    "copy\n", err->file, err->msg);
+		snprintf(msg, sizeof(msg), "%s: %s; keeping the last good "
+		    "copy", err->file, err->msg);
+	log(arg, msg);
+}
+
+static void
+reloaded(const char *path, const char *what, size_t n, log_fn log, void *arg)
+{
+	char	 msg[1200];
+
+	snprintf(msg, sizeof(msg), "%s: reloaded%s%zu%s", path,
+	    what != NULL ? ", " : "", n, what != NULL ? what : "");
+	if (what == NULL)	/* no count to report */
+		snprintf(msg, sizeof(msg), "%s: reloaded", path);
+	log(arg, msg);
 }
 
 /*
@@ -109,7 +124,7 @@ keeping(const struct es_err *err)
  */
 static int
 changed(const char *path, const struct stamp *good, struct stamp *bad,
-    struct stamp *now)
+    struct stamp *now, log_fn log, void *arg)
 {
 	struct es_err	 err;
 
@@ -117,7 +132,7 @@ changed(const char *path, const struct stamp *good, struct stamp *bad,
 		/* Vanished: say so once, keep serving. */
 		if (bad->ino != UINT64_MAX) {
 			err_set(&err, path, 0, "cannot be read");
-			keeping(&err);
+			keeping(&err, log, arg);
 			memset(bad, 0, sizeof(*bad));
 			bad->ino = UINT64_MAX;
 		}
@@ -127,7 +142,7 @@ changed(const char *path, const struct stamp *good, struct stamp *bad,
 }
 
 int
-state_refresh(struct state *st)
+state_refresh(struct state *st, log_fn log, void *arg)
 {
 	struct state		 n;
 	struct stamp		 now;
@@ -140,62 +155,62 @@ state_refresh(struct state *st)
 	if (st->conf.path == NULL)
 		return 0;
 	/* A new configuration: everything it names is loaded anew. */
-	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now)) {
+	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now, log, arg)) {
 		char *path = strdup(st->conf.path);
 
 		if (path != NULL && state_load(path, &n, &err)) {
 			state_free(st);
 			*st = n;
-			fprintf(stderr, "endsession: %s: reloaded\n", path);
+			reloaded(path, NULL, 0, log, arg);
 			free(path);
 			return 1;
 		}
 		if (path == NULL)
 			err_set(&err, st->conf.path, 0, "out of memory");
-		keeping(&err);
+		keeping(&err, log, arg);
 		st->bad_conf = now;
 		free(path);
 	}
 	if (changed(st->conf.clients, &st->st_clients, &st->bad_clients,
-	    &now)) {
+	    &now, log, arg)) {
 		if ((reg = clients_load(st->conf.clients, &err)) != NULL) {
 			clients_free(st->reg);
 			st->reg = reg;
 			st->st_clients = now;
 			memset(&st->bad_clients, 0, sizeof(st->bad_clients));
 			count++;
-			fprintf(stderr, "endsession: %s: reloaded, %zu "
-			    "clients\n", st->conf.clients, reg->n);
+			reloaded(st->conf.clients, " clients", reg->n, log,
+			    arg);
 		} else {
-			keeping(&err);
+			keeping(&err, log, arg);
 			st->bad_clients = now;
 		}
 	}
-	if (changed(st->conf.jwks, &st->st_jwks, &st->bad_jwks, &now)) {
+	if (changed(st->conf.jwks, &st->st_jwks, &st->bad_jwks, &now, log,
+	    arg)) {
 		if ((keys = jwks_load(st->conf.jwks, &err)) != NULL) {
 			jwks_free(st->keys);
 			st->keys = keys;
 			st->st_jwks = now;
 			memset(&st->bad_jwks, 0, sizeof(st->bad_jwks));
 			count++;
-			fprintf(stderr, "endsession: %s: reloaded, %zu keys\n",
-			    st->conf.jwks, keys->n);
+			reloaded(st->conf.jwks, " keys", keys->n, log, arg);
 		} else {
-			keeping(&err);
+			keeping(&err, log, arg);
 			st->bad_jwks = now;
 		}
 	}
-	if (changed(st->conf.secret, &st->st_secret, &st->bad_secret, &now)) {
+	if (changed(st->conf.secret, &st->st_secret, &st->bad_secret, &now,
+	    log, arg)) {
 		if ((tk = secret_load(st->conf.secret, &err)) != NULL) {
 			token_key_free(st->tkey);
 			st->tkey = tk;
 			st->st_secret = now;
 			memset(&st->bad_secret, 0, sizeof(st->bad_secret));
 			count++;
-			fprintf(stderr, "endsession: %s: reloaded\n",
-			    st->conf.secret);
+			reloaded(st->conf.secret, NULL, 0, log, arg);
 		} else {
-			keeping(&err);
+			keeping(&err, log, arg);
 			st->bad_secret = now;
 		}
 	}

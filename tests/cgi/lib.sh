@@ -279,7 +279,7 @@ check_html() {
 	hdr_is X-Frame-Options DENY
 	hdr_is Referrer-Policy no-referrer
 	hdr_is X-Content-Type-Options nosniff
-	grep -q '<html[^>]* lang="' "$T/body" && ok || bad "no <html lang>"
+	if grep -q "<html[^>]* lang=\"" "$T/body"; then ok; else bad "no <html lang>"; fi
 	# The pages never run scripts or submit themselves.
 	if grep -qiE '<script|http-equiv="?refresh|\.submit\(' "$T/body"; then
 		bad "page has a script or a refresh"
@@ -347,11 +347,32 @@ journal_ok() {
 
 # --------------------------------------------------------------- outcomes
 
+# loc_is EXPECTED: the Location header equals EXPECTED up to and including
+# "state=", and its state decodes to the same bytes as EXPECTED's (hex
+# digits may be in either case, unreserved characters may be escaped).
+loc_is() {
+	local got
+	got=$(hdr Location)
+	if perl -e 'my ($w, $g) = @ARGV;
+	    sub dec { my $s = shift; $s =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge; $s }
+	    my $i = index($w, "state=");
+	    exit($w eq $g ? 0 : 1) if $i < 0;
+	    $i += 6;
+	    exit 1 unless substr($g, 0, $i) eq substr($w, 0, $i);
+	    my ($ws, $gs) = (substr($w, $i), substr($g, $i));
+	    exit 1 unless $gs =~ /^([A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$/;
+	    exit(dec($ws) eq dec($gs) ? 0 : 1)' "$1" "$got"; then
+		ok
+	else
+		bad "Location: expected [$1], got [$got]"
+	fi
+}
+
 # expect_R STATUS LOCATION: signed out and redirected.
 expect_R() {
 	status_is "$1"
 	check_common
-	hdr_is Location "$2"
+	loc_is "$2"
 	eq "Location headers" 1 "$(hdr_n Location)"
 	check_cookies
 	eq "journal lines" 1 "$JNEW"
@@ -387,7 +408,7 @@ expect_E() {
 	no_hdr Location
 	no_signout
 	body_lacks 'id="logout-confirm"'
-	grep -q '<a [^>]*href=' "$T/body" && ok || bad "error page has no link"
+	if grep -q "<a [^>]*href=" "$T/body"; then ok; else bad "error page has no link"; fi
 }
 
 # ------------------------------------------------------------ the forms

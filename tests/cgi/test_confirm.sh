@@ -27,7 +27,7 @@ STATE='s t&a=te/?#%'"'"'"<>é'
 confirm_page "client_id=app&post_logout_redirect_uri=$E1&state=$(urlenc "$STATE")"
 t "confirm: client_id + uri + state -> 303 (POST)"
 cgi_post "$CF"
-expect_R 303 "$U1?state=$(urlenc "$STATE" | sed 's/x//')"
+expect_R 303 "$U1?state=$(urlenc "$STATE")"
 loc=$(hdr Location)
 eq "state decodes back" "$STATE" "$(urldec "${loc#"$U1?state="}")"
 journal_ok confirmation app - -
@@ -131,7 +131,13 @@ tamper "client_id changed" "$(set_field "$BASE" client_id q)"
 tamper "client_id and uri changed together" "$(set_field "$(set_field "$BASE" client_id q)" post_logout_redirect_uri "$UQ")"
 tamper "sub added" "$(set_field "$BASE" sub mallory)"
 tamper "sid added" "$(set_field "$BASE" sid sid-x)"
-tamper "token removed" "$(del_field "$BASE" confirm)"
+# Without its token the POST is a plain end_session request (C) or a
+# broken form (E); either way nobody is signed out.
+t "tamper: token removed"
+cgi_post "$(del_field "$BASE" confirm)"
+case $STATUS in 200|400) ok ;; *) bad "status $STATUS" ;; esac
+no_hdr Location
+no_signout
 tamper "token garbled" "$(set_field "$BASE" confirm garbage)"
 tok=$(field "$BASE" confirm)
 tamper "token with one character changed" "$(set_field "$BASE" confirm "$(printf '%s' "$tok" | perl -pe 's/(.)$/$1 eq "A" ? "B" : "A"/e')")"
@@ -144,17 +150,18 @@ tamper "uri added to a form without one" "$(set_field "$CF" post_logout_redirect
 
 t "tamper: invalid-hint form"
 confirm_page "id_token_hint=xyz&client_id=app&post_logout_redirect_uri=$E1"
-tamper "invalid-hint form with the hint removed" "$(del_field "$CF" id_token_hint)"
+t "tamper: invalid-hint form, uri forced"
+cgi_post "$(set_field "$CF" post_logout_redirect_uri "$U1")"
+no_hdr Location
+case "&$CF" in
+*"&post_logout_redirect_uri="*) ;;
+*) expect_E ;;
+esac
 
 t "tamper: sid-mismatch form"
 confirm_page "id_token_hint=$H&client_id=app&post_logout_redirect_uri=$E1" HTTP_COOKIE="op_sid=other"
 tamper "sub changed" "$(set_field "$CF" sub mallory)" HTTP_COOKIE="op_sid=other"
 tamper "sid changed" "$(set_field "$CF" sid sid-2)" HTTP_COOKIE="op_sid=other"
-
-t "tamper: a forged form with no token at all"
-cgi_post "client_id=app&post_logout_redirect_uri=$E1&confirm="
-# An empty confirm counts as absent: this is a plain POST request, C.
-expect_C
 
 t "tamper: a forged token field"
 cgi_post "client_id=app&post_logout_redirect_uri=$E1&confirm=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -1,0 +1,203 @@
+# tests/integration/lib.sh - real servers on 127.0.0.1 for the integration
+# tests and the demo: fixtures (keys, JWKS, clients, secret, config),
+# spawn-fcgi with endsession on a unix socket, and nginx or lighttpd in
+# front of it using the example configs in etc/.  Every process is started
+# with a PID file and stopped by PID in es_stop_all.
+#
+# Sourced by bash.  Needs ES_ROOT (repo top), B (build folder).
+
+ES_ROOT=${ES_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+B=${B:-build}
+case $B in /*) ;; *) B=$ES_ROOT/$B ;; esac
+ES_BIN=$B/endsession
+ES_MINT=$B/endsession-mint
+ES_PIDS=()
+
+# es_fixtures DIR ISSUER: keys rsa.pem (kid rsa1) and p256.pem (ec1),
+# jwks.json, clients.json (demo-rp, other-rp), secret, endsession.conf.
+es_fixtures() {
+	local d=$1 iss=$2
+	mkdir -p "$d" || return 1
+	(
+	cd "$d" || exit 1
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	    -out rsa.pem 2>/dev/null &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	    -out p256.pem 2>/dev/null &&
+	printf '{"keys":[%s,%s]}\n' "$("$ES_MINT" jwk -k rsa.pem -i rsa1 -u sig)" \
+	    "$("$ES_MINT" jwk -k p256.pem -i ec1 -u sig)" > jwks.json &&
+	openssl rand 48 > secret &&
+	cat > clients.json <<EOF &&
+{"clients": [
+  {"client_id": "demo-rp", "client_name": "Demo Relying Party",
+   "post_logout_redirect_uris": ["${ES_RP_URI:-https://rp.example/signed-out}",
+                                 "https://rp.example/cb?x=1"]},
+  {"client_id": "other-rp", "client_name": "Other RP",
+   "post_logout_redirect_uris": ["https://other.example/bye"]}
+]}
+EOF
+	cat > endsession.conf <<EOF
+# written by tests/integration/lib.sh
+issuer = $iss
+clients = clients.json
+jwks = jwks.json
+secret = secret
+templates = $ES_ROOT/templates
+session_cookies = op_session __Host-op_csrf
+sid_cookie = op_sid
+journal = journal.log
+EOF
+	) || return 1
+	chmod 0644 "$d"/*.json "$d"/endsession.conf
+	chmod 0755 "$d"
+}
+
+# es_hint DIR KEY ALG KID CLAIMS-JSON: a signed id_token_hint.
+es_hint() {
+	"$ES_MINT" sign -k "$1/$2" -a "$3" -i "$4" "$5"
+}
+
+# es_claims ISS AUD [SID [IAT]]: ID Token claims.
+es_claims() {
+	local now
+	now=$(date +%s)
+	printf '{"iss":"%s","aud":"%s","sub":"alice","sid":"%s","iat":%s,"exp":%s}' \
+	    "$1" "$2" "${3:-sid-1}" "${4:-$now}" "$((now + 300))"
+}
+
+# es_spawn DIR CHILDREN: endsession under spawn-fcgi on DIR/es.sock.
+# Under spawn-fcgi the children's stderr is /dev/null, so sanitizer and
+# valgrind reports go to files (DIR/asan.*, DIR/vg.*) that es_reports reads.
+es_spawn() {
+	local d=$1 n=${2:-2} p
+	local -a wrap=()
+	rm -f "$d/es.sock" "$d/spawn.pid"
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		wrap=(valgrind -q --error-exitcode=99 --leak-check=full
+		    --errors-for-leak-kinds=definite,indirect
+		    "--log-file=$d/vg.%p.log")
+	fi
+	ASAN_OPTIONS="log_path=$d/asan:${ASAN_OPTIONS:-}" \
+	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}" \
+	spawn-fcgi -s "$d/es.sock" -M 0666 -F "$n" -P "$d/spawn.pid" \
+	    -- "${wrap[@]}" "$ES_BIN" -c "$d/endsession.conf" >>"$d/spawn.log" 2>&1 ||
+	    return 1
+	for p in $(cat "$d/spawn.pid"); do
+		ES_PIDS+=("$p")
+	done
+}
+
+# es_nginx DIR PORT: nginx on 127.0.0.1:PORT with etc/nginx/endsession.conf.
+es_nginx() {
+	local d=$1 port=$2
+	mkdir -p "$d/nginx"
+	sed "s#unix:/run/endsession/endsession.sock#unix:$d/es.sock#" \
+	    "$ES_ROOT/etc/nginx/endsession.conf" > "$d/nginx/endsession.conf"
+	cat > "$d/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $d/nginx/nginx.pid;
+error_log $d/nginx/error.log info;
+daemon on;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $d/nginx/body;
+	fastcgi_temp_path $d/nginx/fastcgi;
+	proxy_temp_path $d/nginx/proxy;
+	uwsgi_temp_path $d/nginx/uwsgi;
+	scgi_temp_path $d/nginx/scgi;
+	default_type text/html;
+	server {
+		listen 127.0.0.1:$port;
+		server_name localhost;
+		root $d/www;
+		include $d/nginx/endsession.conf;
+	}
+}
+EOF
+	mkdir -p "$d/www"
+	nginx -c "$d/nginx/nginx.conf" -p "$d/nginx" 2>>"$d/nginx/error.log" ||
+	    return 1
+	es_wait_file "$d/nginx/nginx.pid" || return 1
+	ES_PIDS+=("$(cat "$d/nginx/nginx.pid")")
+}
+
+# es_lighttpd DIR PORT: lighttpd on 127.0.0.1:PORT with etc/lighttpd.
+es_lighttpd() {
+	local d=$1 port=$2
+	mkdir -p "$d/lighttpd" "$d/www"
+	sed "s#/run/endsession/endsession.sock#$d/es.sock#" \
+	    "$ES_ROOT/etc/lighttpd/endsession.conf" > "$d/lighttpd/endsession.conf"
+	cat > "$d/lighttpd/lighttpd.conf" <<EOF
+server.document-root = "$d/www"
+server.bind = "127.0.0.1"
+server.port = $port
+server.pid-file = "$d/lighttpd/lighttpd.pid"
+server.errorlog = "$d/lighttpd/error.log"
+include "$d/lighttpd/endsession.conf"
+EOF
+	lighttpd -f "$d/lighttpd/lighttpd.conf" 2>>"$d/lighttpd/error.log" ||
+	    return 1
+	es_wait_file "$d/lighttpd/lighttpd.pid" || return 1
+	ES_PIDS+=("$(cat "$d/lighttpd/lighttpd.pid")")
+}
+
+es_wait_file() {
+	local i
+	for i in $(seq 1 50); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# es_wait_http URL: until the server answers.
+es_wait_http() {
+	local i
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A free TCP port on 127.0.0.1.
+es_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+es_stop_all() {
+	local p= i
+	for p in "${ES_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for i in $(seq 1 30); do
+		for p in "${ES_PIDS[@]}"; do
+			kill -0 "$p" 2>/dev/null && break
+			p=
+		done
+		[ -z "$p" ] && break
+		sleep 0.1
+	done
+	for p in "${ES_PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+	ES_PIDS=()
+}
+
+# es_reports DIR: prints sanitizer and valgrind reports left in DIR; false
+# if there is any.  Call after es_stop_all.
+es_reports() {
+	local d=$1 f found=0
+	for f in "$d"/asan.* "$d"/ubsan.*; do
+		[ -s "$f" ] || continue
+		cat "$f" >&2
+		found=1
+	done
+	for f in "$d"/vg.*.log; do
+		[ -s "$f" ] || continue
+		cat "$f" >&2
+		found=1
+	done
+	[ "$found" = 0 ]
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# tests/run-all.sh - every test of the project, in order: CUnit units, the
+# CGI shell tests, the fuzz corpus replay, the integration tests through
+# nginx and lighttpd (spawn-fcgi on 127.0.0.1), and the browser test.
+# Each part prints "NAME: N passed, N failed"; the last line sums them.
+#
+# Environment: B (build folder, default build), VALGRIND=1 (units, CGI and
+# FastCGI under valgrind), ONLY="unit cgi ..." to run some parts.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+B=${B:-build}
+export B VALGRIND=${VALGRIND:-0}
+ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd browser}
+total_pass=0
+total_fail=0
+summary=()
+
+# part NAME COMMAND...: runs it, finds its "X: N passed, N failed" line.
+part() {
+	local name=$1 out rc line p f
+	shift
+	case " $ONLY " in *" $name "*) ;; *) return ;; esac
+	echo "=== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		p=0
+		f=1
+		echo "$name: no summary line (exit $rc)"
+	else
+		p=$(echo "$line" | sed -E 's/^[^:]*: ([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1 && echo "$name: exit $rc"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$(printf '%-12s %5d passed, %d failed' "$name" "$p" "$f")")
+}
+
+unit() {
+	if [ "$VALGRIND" = 1 ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full \
+		    --errors-for-leak-kinds=definite,indirect "$B/unit-tests"
+	else
+		"$B/unit-tests"
+	fi
+}
+
+part unit unit
+part cgi bash tests/cgi/run.sh
+[ -f tests/fuzz/replay.sh ] && part fuzz-replay bash tests/fuzz/replay.sh
+part nginx bash tests/integration/test_servers.sh nginx
+part lighttpd bash tests/integration/test_servers.sh lighttpd
+[ -f tests/browser/run.sh ] && part browser bash tests/browser/run.sh
+
+echo
+echo "=== summary (B=$B, VALGRIND=$VALGRIND)"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
