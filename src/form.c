@@ -98,9 +98,6 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 			return FORM_TOO_MANY;
 		if ((eq = memchr(p, '=', (size_t)(amp - p))) == NULL)
 			eq = amp;
-		if ((size_t)(eq - p) > LIM_VALUE_SZ ||
-		    (size_t)(amp - eq) > LIM_VALUE_SZ + 1)
-			return FORM_VALUE_TOO_LONG;
 
 		/*
 		 * Known names are short; a longer one is decoded into the
@@ -116,7 +113,8 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 			if ((e = decode(p, (size_t)(eq - p), v, &namesz)) !=
 			    FORM_OK)
 				return e;
-			namesz = sizeof(name);	/* matches no known name */
+			if (namesz <= LIM_VALUE_SZ)
+				namesz = sizeof(name);	/* no known name */
 		}
 
 		vsz = eq < amp ? (size_t)(amp - eq - 1) : 0;
@@ -124,6 +122,9 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 			return FORM_NOMEM;
 		if ((e = decode(eq + (eq < amp), vsz, v, &vsz)) != FORM_OK)
 			return e;
+		/* The limits count decoded bytes (endsession.h). */
+		if (vsz > LIM_VALUE_SZ || namesz > LIM_VALUE_SZ)
+			return FORM_VALUE_TOO_LONG;
 		v[vsz] = '\0';
 
 		for (i = 0; i < P__MAX; i++)

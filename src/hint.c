@@ -186,7 +186,7 @@ claims(const struct hint_ctx *hc, const struct json *c, time_t now,
 	h->iat = t;
 	if (t > (int64_t)now + hc->clock_skew)
 		return HINT_IAT_FUTURE;
-	if (t < (int64_t)now - hc->max_age - hc->clock_skew)
+	if (t < (int64_t)now - hc->max_age)
 		return HINT_IAT_OLD;
 	if ((v = json_get(c, "nbf")) != NULL &&
 	    (!numdate(v, &t) || t > (int64_t)now + hc->clock_skew))
