@@ -26,6 +26,7 @@ es_fixtures() {
 	    -out p256.pem 2>/dev/null &&
 	printf '{"keys":[%s,%s]}\n' "$("$ES_MINT" jwk -k rsa.pem -i rsa1 -u sig)" \
 	    "$("$ES_MINT" jwk -k p256.pem -i ec1 -u sig)" > jwks.json &&
+	ln -sf rsa.pem signing-key.pem &&
 	openssl rand 48 > secret &&
 	cat > clients.json <<EOF &&
 {"clients": [
