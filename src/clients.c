@@ -75,10 +75,13 @@ csp_source(struct arena *ar, const UriUriA *u, const char *uri)
 	size_t		 ssz = (size_t)(u->scheme.afterLast - u->scheme.first);
 
 	if (u->hostText.first != NULL && u->userInfo.first == NULL) {
-		end = u->portText.afterLast != NULL ? u->portText.afterLast :
-		    u->hostText.afterLast;
-		if (u->hostData.ip6 != NULL || u->hostData.ipFuture.first != NULL)
-			end++;	/* the closing ']' */
+		if (u->portText.first != NULL)
+			end = u->portText.afterLast;
+		else if (u->hostData.ip6 != NULL ||
+		    u->hostData.ipFuture.first != NULL)
+			end = u->hostText.afterLast + 1;	/* the ']' */
+		else
+			end = u->hostText.afterLast;
 		for (p = uri; p < end; p++)
 			if (!isalnum((unsigned char)*p) &&
 			    strchr("+-.:/[]", *p) == NULL)

@@ -91,7 +91,8 @@ resolve(const char *dir, const char *rel)
 	sz = strlen(dir) + 1 + strlen(rel) + 1;
 	if ((p = malloc(sz)) == NULL)
 		return NULL;
-	snprintf(p, sz, "%s/%s", dir, rel);
+	/* A file in "/" has its neighbours at "/name", not "//name". */
+	snprintf(p, sz, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, rel);
 	return p;
 }
 

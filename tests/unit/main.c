@@ -42,6 +42,8 @@ main(int argc, char *argv[])
 	size_t		 i, j;
 	int		 rc;
 
+	/* Unbuffered, so that a test's stderr lines land where they belong. */
+	setvbuf(stdout, NULL, _IONBF, 0);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	for (i = 0; i < nsuites; i++) {
