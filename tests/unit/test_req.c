@@ -1,0 +1,256 @@
+/*
+ * test_req.c - req.c: methods, POST content types, the session cookie,
+ * the form action and Sec-Fetch-Site, table-driven.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "unit.h"
+#include "endsession.h"
+
+#define FORM_CT	"application/x-www-form-urlencoded"
+
+struct method_case {
+	const char	*method;
+	const char	*ct;		/* POST Content-Type */
+	const char	*body;
+	int		 body_bad;
+	enum method	 m;
+	enum req_err	 err;
+	const char	*client_id;	/* expected, NULL: absent */
+};
+
+static const struct method_case mcases[] = {
+	{ "GET", NULL, NULL, 0, M_GET, REQ_OK, "q" },
+	{ "POST", FORM_CT, "client_id=b", 0, M_POST, REQ_OK, "b" },
+	{ "POST", FORM_CT "; charset=utf-8", "client_id=b", 0, M_POST, REQ_OK,
+	  "b" },
+	{ "POST", FORM_CT ";charset=UTF-8", "client_id=b", 0, M_POST, REQ_OK,
+	  "b" },
+	{ "POST", "Application/X-WWW-Form-Urlencoded", "client_id=b", 0,
+	  M_POST, REQ_OK, "b" },
+	{ "POST", FORM_CT "; charset=iso-8859-1", "client_id=b", 0, M_POST,
+	  REQ_CONTENT_TYPE, NULL },
+	{ "POST", FORM_CT "; boundary=x", "client_id=b", 0, M_POST,
+	  REQ_CONTENT_TYPE, NULL },
+	{ "POST", FORM_CT "x", "client_id=b", 0, M_POST, REQ_CONTENT_TYPE,
+	  NULL },
+	{ "POST", "text/plain", "client_id=b", 0, M_POST, REQ_CONTENT_TYPE,
+	  NULL },
+	{ "POST", "multipart/form-data; boundary=x", "client_id=b", 0, M_POST,
+	  REQ_CONTENT_TYPE, NULL },
+	{ "POST", NULL, "client_id=b", 0, M_POST, REQ_CONTENT_TYPE, NULL },
+	{ "POST", FORM_CT, "client_id=b", 1, M_POST, REQ_BODY, NULL },
+	{ "POST", FORM_CT, "client_id=b&client_id=c", 0, M_POST, REQ_FORM,
+	  NULL },
+	{ "POST", FORM_CT, NULL, 0, M_POST, REQ_OK, NULL },
+	{ "PUT", FORM_CT, "client_id=b", 0, M_OTHER, REQ_OK, NULL },
+	{ "DELETE", NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
+	{ "get", NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
+	{ NULL, NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
+};
+
+static void
+test_methods(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(mcases) / sizeof(mcases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = mcases[i].method;
+		in.query = "client_id=q";	/* a POST ignores it */
+		in.content_type = mcases[i].ct;
+		in.body = mcases[i].body;
+		in.body_sz = in.body ? strlen(in.body) : 0;
+		in.body_bad = mcases[i].body_bad;
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+		if (r.method != mcases[i].m || r.err != mcases[i].err)
+			fprintf(stderr, "case %zu: method %d err %d\n", i,
+			    (int)r.method, (int)r.err);
+		CU_ASSERT_EQUAL(r.method, mcases[i].m);
+		CU_ASSERT_EQUAL(r.err, mcases[i].err);
+		if (mcases[i].client_id != NULL) {
+			CU_ASSERT_PTR_NOT_NULL(r.p[P_CLIENT_ID].p);
+			if (r.p[P_CLIENT_ID].p != NULL) {
+				CU_ASSERT_STRING_EQUAL(r.p[P_CLIENT_ID].p,
+				    mcases[i].client_id);
+			}
+		} else if (r.err == REQ_OK) {
+			CU_ASSERT_PTR_NULL(r.p[P_CLIENT_ID].p);
+		}
+		req_free(&r);
+	}
+}
+
+/* A bad form sets REQ_FORM and form_err. */
+static void
+test_form_errors(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	in.query = "state=%zz";
+	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_FORM);
+	CU_ASSERT_EQUAL(r.form_err, FORM_BAD_ESCAPE);
+	req_free(&r);
+	in.query = "state=%C0%AF";
+	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_FORM);
+	CU_ASSERT_EQUAL(r.form_err, FORM_BAD_UTF8);
+	req_free(&r);
+	/* Headers: a control character or non-ASCII byte. */
+	in.query = "";
+	in.accept_language = "en\r\nX: y";
+	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_HEADER);
+	req_free(&r);
+	in.accept_language = "sv";
+	in.remote_addr = "192.0.2.1";
+	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_OK);
+	CU_ASSERT_STRING_EQUAL(r.accept_language, "sv");
+	CU_ASSERT_STRING_EQUAL(r.remote_addr, "192.0.2.1");
+	req_free(&r);
+}
+
+struct cookie_case {
+	const char	*cookie;
+	const char	*sid;		/* expected browser_sid, NULL: none */
+	int		 many;
+};
+
+static const struct cookie_case ccases[] = {
+	{ NULL, NULL, 0 },
+	{ "", NULL, 0 },
+	{ "other=1", NULL, 0 },
+	{ "sid=abc", "abc", 0 },
+	{ "a=1; sid=abc; b=2", "abc", 0 },
+	{ "a=1;sid=abc;b=2", "abc", 0 },
+	{ "xsid=1; sidx=2; sid=abc", "abc", 0 },
+	{ "SID=nope; sid=abc", "abc", 0 },
+	{ "sid=\"abc\"", "abc", 0 },
+	{ "sid=abc; sid=abc", "abc", 0 },		/* same value twice */
+	{ "sid=abc; sid=xyz", "abc", 1 },
+	{ "sid=abc; a=1; sid=\"abd\"", "abc", 1 },
+	{ "sid=a=b", "a=b", 0 },
+	{ "noequals; sid=v", "v", 0 },
+};
+
+static void
+test_cookies(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "GET";
+		in.cookie = ccases[i].cookie;
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+		CU_ASSERT_EQUAL(r.err, REQ_OK);
+		if (ccases[i].sid == NULL) {
+			CU_ASSERT_PTR_NULL(r.browser_sid);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(r.browser_sid);
+			if (r.browser_sid != NULL) {
+				CU_ASSERT_STRING_EQUAL(r.browser_sid,
+				    ccases[i].sid);
+				CU_ASSERT_EQUAL(r.browser_sidsz,
+				    strlen(ccases[i].sid));
+			}
+		}
+		if (r.browser_sid_many != ccases[i].many)
+			fprintf(stderr, "cookie case %zu: many %d\n", i,
+			    r.browser_sid_many);
+		CU_ASSERT_EQUAL(r.browser_sid_many, ccases[i].many);
+		req_free(&r);
+	}
+	/* Without sid_cookie configured, the cookie is not read. */
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	in.cookie = "sid=abc";
+	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_PTR_NULL(r.browser_sid);
+	req_free(&r);
+}
+
+struct action_case {
+	const char	*script_name;
+	const char	*action;
+};
+
+static const struct action_case acases[] = {
+	{ "/oauth/end_session", "/oauth/end_session" },
+	{ "/end-session.cgi", "/end-session.cgi" },
+	{ "//evil.com/x", "?" },
+	{ "/a b", "?" },
+	{ "/a\"b", "?" },
+	{ "/a<b", "?" },
+	{ "/\\evil.com", "?" },
+	{ "relative", "?" },
+	{ "", "?" },
+	{ NULL, "?" },
+	{ "/x?y", "?" },
+};
+
+static void
+test_action(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "GET";
+		in.script_name = acases[i].script_name;
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+		CU_ASSERT_STRING_EQUAL(r.action, acases[i].action);
+		req_free(&r);
+	}
+}
+
+struct site_case {
+	const char	*sfs;
+	int		 cross;
+};
+
+static const struct site_case scases[] = {
+	{ NULL, 0 },
+	{ "same-origin", 0 },
+	{ "none", 0 },
+	{ "cross-site", 1 },
+	{ "same-site", 1 },
+};
+
+static void
+test_sec_fetch_site(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "POST";
+		in.content_type = FORM_CT;
+		in.sec_fetch_site = scases[i].sfs;
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+		CU_ASSERT_EQUAL(r.cross_site, scases[i].cross);
+		req_free(&r);
+	}
+}
+
+UNIT_SUITE("req",
+	{ "methods and content types", test_methods },
+	{ "form and header errors", test_form_errors },
+	{ "sid cookie", test_cookies },
+	{ "form action", test_action },
+	{ "Sec-Fetch-Site", test_sec_fetch_site },
+)

@@ -1,0 +1,188 @@
+/*
+ * test_token.c - token.c: mint then check, every field bound, expiry,
+ * garbled tokens, another secret, and the secret's minimum size.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "unit.h"
+#include "endsession.h"
+#include "keys.h"
+
+#define NOW	TK_NOW
+
+static const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
+static const unsigned char secret2[32] = "0123456789abcdef0123456789abcdeF";
+
+static struct val
+V(const char *s)
+{
+	struct val	 v = { s, s == NULL ? 0 : strlen(s) };
+
+	return v;
+}
+
+static void
+fields(struct token_fields *f)
+{
+	f->client_id = V("rp1");
+	f->plru = V("https://rp1.example/cb");
+	f->state = V("st");
+	f->ui_locales = V("sv en");
+	f->sub = V("alice");
+	f->sid = V("s-1");
+	f->browser_sid = V("s-1");
+}
+
+static void
+test_roundtrip(void)
+{
+	struct token_key	*tk;
+	struct token_fields	 f;
+	char			 tok[TOKEN_SZ + 1];
+
+	tk = token_key_new(secret, sizeof(secret));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tk);
+	fields(&f);
+	memset(tok, 'x', sizeof(tok));
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
+	CU_ASSERT_EQUAL(strlen(tok), TOKEN_SZ);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ, NOW), TOKEN_OK);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ, NOW + TOKEN_TTL),
+	    TOKEN_OK);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ,
+	    NOW + TOKEN_TTL + 1), TOKEN_EXPIRED);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ, NOW + 86400),
+	    TOKEN_EXPIRED);
+	/* An expiry too far in the future is not one we minted. */
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + 86400, tok), 1);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ, NOW),
+	    TOKEN_EXPIRED);
+	/* Absent fields: NULL and "" are the same. */
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ, NOW), TOKEN_OK);
+	token_key_free(tk);
+	token_key_free(NULL);
+}
+
+/* Each field changed on its own: the token no longer fits. */
+static void
+test_fields_bound(void)
+{
+	struct token_key	*tk;
+	struct token_fields	 f, g;
+	struct val		*slot[7];
+	char			 tok[TOKEN_SZ + 1];
+	size_t			 i;
+	const char		*other[] = { "rp2", "https://rp1.example/cb/",
+	    "su", "sv", "bob", "s-2", "s-2" };
+
+	tk = token_key_new(secret, sizeof(secret));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tk);
+	fields(&f);
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
+	for (i = 0; i < 7; i++) {
+		g = f;
+		slot[0] = &g.client_id;
+		slot[1] = &g.plru;
+		slot[2] = &g.state;
+		slot[3] = &g.ui_locales;
+		slot[4] = &g.sub;
+		slot[5] = &g.sid;
+		slot[6] = &g.browser_sid;
+		*slot[i] = V(other[i]);
+		CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW),
+		    TOKEN_BAD);
+		/* Removed. */
+		*slot[i] = V(NULL);
+		CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW),
+		    TOKEN_BAD);
+	}
+	/* Bytes moved from one field to the next. */
+	g = f;
+	g.client_id = V("rp");
+	g.plru = V("1https://rp1.example/cb");
+	CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW), TOKEN_BAD);
+	/* sub and sid swapped. */
+	memset(&f, 0, sizeof(f));
+	f.sub = V("a");
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
+	memset(&g, 0, sizeof(g));
+	g.sid = V("a");
+	CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW), TOKEN_BAD);
+	/* A browser session added where there was none. */
+	g = f;
+	g.browser_sid = V("s-1");
+	CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW), TOKEN_BAD);
+	token_key_free(tk);
+}
+
+static void
+test_garbled(void)
+{
+	struct token_key	*tk, *tk2;
+	struct token_fields	 f;
+	char			 tok[TOKEN_SZ + 1], t[TOKEN_SZ + 8];
+	size_t			 i;
+
+	tk = token_key_new(secret, sizeof(secret));
+	tk2 = token_key_new(secret2, sizeof(secret2));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tk);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tk2);
+	fields(&f);
+	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
+
+	CU_ASSERT_EQUAL(token_check(tk, &f, NULL, 0, NOW), TOKEN_MISSING);
+	CU_ASSERT_EQUAL(token_check(tk, &f, "", 0, NOW), TOKEN_MISSING);
+	/* Another secret. */
+	CU_ASSERT_EQUAL(token_check(tk2, &f, tok, TOKEN_SZ, NOW), TOKEN_BAD);
+	/* Every character changed in turn (the last keeps its zero bits). */
+	for (i = 0; i + 1 < TOKEN_SZ; i++) {
+		memcpy(t, tok, sizeof(tok));
+		t[i] = t[i] == 'A' ? 'B' : 'A';
+		CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ, NOW),
+		    TOKEN_BAD);
+	}
+	/* Short and long. */
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, TOKEN_SZ - 1, NOW),
+	    TOKEN_BAD);
+	CU_ASSERT_EQUAL(token_check(tk, &f, tok, 4, NOW), TOKEN_BAD);
+	memcpy(t, tok, TOKEN_SZ);
+	memcpy(t + TOKEN_SZ, "AA", 3);
+	CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ + 2, NOW), TOKEN_BAD);
+	/* Not base64url. */
+	memcpy(t, tok, sizeof(tok));
+	t[10] = '+';
+	CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ, NOW), TOKEN_BAD);
+	memset(t, '=', TOKEN_SZ);
+	CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ, NOW), TOKEN_BAD);
+	memset(t, 'A', TOKEN_SZ);
+	CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ, NOW), TOKEN_BAD);
+	/* An expired forgery is BAD, not EXPIRED: the tag comes first. */
+	memcpy(t, tok, sizeof(tok));
+	t[30] = t[30] == 'A' ? 'B' : 'A';
+	CU_ASSERT_EQUAL(token_check(tk, &f, t, TOKEN_SZ, NOW + 86400),
+	    TOKEN_BAD);
+	token_key_free(tk);
+	token_key_free(tk2);
+}
+
+static void
+test_key_size(void)
+{
+	struct token_key	*tk;
+
+	CU_ASSERT_PTR_NULL(token_key_new(secret, 31));
+	CU_ASSERT_PTR_NULL(token_key_new(secret, 0));
+	tk = token_key_new(secret, 32);
+	CU_ASSERT_PTR_NOT_NULL(tk);
+	token_key_free(tk);
+}
+
+UNIT_SUITE("token",
+	{ "mint, check, expiry", test_roundtrip },
+	{ "every field bound", test_fields_bound },
+	{ "garbled, missing, another secret", test_garbled },
+	{ "secret size", test_key_size },
+)
