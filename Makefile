@@ -10,7 +10,7 @@ SYSCONFDIR ?= /etc/endsession
 
 B          ?= build
 CC         ?= cc
-PKGS        = fcgi yajl libcrypto liburiparser
+PKGS        = fcgi yajl libcrypto liburiparser libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 JWT_LIBS   := $(shell pkg-config --libs libjwt)

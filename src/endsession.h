@@ -637,4 +637,12 @@ typedef void	 (*log_fn)(void *arg, const char *msg);
 int	 state_refresh(struct state *st, log_fn log, void *arg);
 void	 state_free(struct state *);
 
+/* ------------------------------------------------------------- sandbox.c */
+
+/*
+ * Restricts the process to the system calls serving needs (seccomp).
+ * Returns 1 once in force, else 0 with why set.
+ */
+int	 sandbox_enter(const char **why);
+
 #endif /* !ENDSESSION_H */

@@ -275,8 +275,9 @@ main(int argc, char *argv[])
 	struct buf	 out = { NULL, 0, 0, 0 };
 	FCGX_Request	 rq;
 	struct io	 io = { NULL };
-	char		*body;
-	int		 c, docheck = 0, rc = 1;
+	char		*body, msg[128];
+	const char	*why = NULL;
+	int		 c, docheck = 0, rc = 1, sandboxed = 0;
 
 	if ((conf = getenv("ENDSESSION_CONF")) == NULL || *conf == '\0')
 		conf = DEFAULT_CONF;
@@ -320,6 +321,8 @@ main(int argc, char *argv[])
 	}
 
 	if (FCGX_IsCGI()) {
+		if (!sandbox_enter(&why) && strcmp(why, "ENDSESSION_SANDBOX=0"))
+			fprintf(stderr, "endsession: no sandbox: %s\n", why);
 		serve(&io, &st, &out, body);
 		rc = 0;
 	} else {
@@ -328,7 +331,14 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		io.fcgi = &rq;
+		sandboxed = sandbox_enter(&why);
 		while (FCGX_Accept_r(&rq) >= 0) {
+			/* Said in the first request's error log, once. */
+			if (!sandboxed && why != NULL) {
+				snprintf(msg, sizeof(msg), "no sandbox: %s", why);
+				io_log(&io, msg);
+				why = NULL;
+			}
 			state_refresh(&st, io_logv, &io);
 			serve(&io, &st, &out, body);
 			FCGX_Finish_r(&rq);

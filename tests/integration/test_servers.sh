@@ -144,6 +144,14 @@ req m1 -X PUT "$URL"
 eq "405 status" 405 "$(status m1)"
 eq "405 allow" "GET, POST" "$(header m1 Allow)"
 
+# The children serve under the seccomp filter (src/sandbox.c), except in
+# sanitizer builds and under valgrind, which cannot have it.
+if [ "${VALGRIND:-0}" = 0 ] && ! nm "$ES_BIN" 2>/dev/null | grep -q __asan_init; then
+	for p in $(cat "$T/spawn.pid"); do
+		eq "child $p sandboxed" 2 "$(sed -n 's/^Seccomp:[[:space:]]*//p' /proc/$p/status)"
+	done
+fi
+
 # Hot reload: a new key replaces the old one by rename; tokens signed with
 # it count at once, the old key's do not; a broken file is ignored.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa2.pem" 2>/dev/null
