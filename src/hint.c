@@ -35,14 +35,14 @@ const char *const hint_res_names[HINT__MAX] = {
 	"a logout token",		/* HINT_EVENTS */
 };
 
-/* Decodes one base64url segment into the arena. */
+/* Decodes one base64url segment (perhaps empty) into the arena. */
 static unsigned char *
 segment(struct arena *ar, const char *s, size_t sz, size_t *outsz)
 {
 	unsigned char	*p;
 	size_t		 cap = b64url_decsz(sz) + 1;
 
-	if (sz == 0 || (p = arena_alloc(ar, cap)) == NULL)
+	if ((p = arena_alloc(ar, cap)) == NULL)
 		return NULL;
 	if (!b64url_decode(s, sz, p, cap, outsz))
 		return NULL;
@@ -241,6 +241,12 @@ hint_check(const struct hint_ctx *hc, const char *tok, size_t toksz,
 	if ((d1 = memchr(tok, '.', toksz)) == NULL ||
 	    (d2 = memchr(d1 + 1, '.', toksz - (size_t)(d1 + 1 - tok))) == NULL ||
 	    memchr(d2 + 1, '.', toksz - (size_t)(d2 + 1 - tok)) != NULL)
+		return HINT_FORM;
+	/*
+	 * Header and payload are never empty; an empty signature is left
+	 * for the header check, which names "none" for what it is.
+	 */
+	if (d1 == tok || d2 == d1 + 1)
 		return HINT_FORM;
 	if ((hdr = segment(ar, tok, (size_t)(d1 - tok), &hdrsz)) == NULL ||
 	    (pay = segment(ar, d1 + 1, (size_t)(d2 - d1 - 1), &paysz)) ==

@@ -315,11 +315,10 @@ static const struct csp_case ccases[] = {
 	{ "https://[2001:db8::1]/cb", "https://[2001:db8::1]" },
 	{ "https://[2001:db8::1]:8443/cb", "https://[2001:db8::1]:8443" },
 	/*
-	 * BUG (clients.c, csp_source): with an IPv6 host *and* a port, end
-	 * is set to the port's end and then moved one further for the ']'
-	 * that is not there: "/cb" gets "https://[...]:8443/", "?q" falls
-	 * back to the whole scheme "https:", and a URI that ends at the
-	 * port is read one byte past its end.
+	 * Regression (clients.c, csp_source, fixed in 9256621): with an
+	 * IPv6 host and a port, end was moved one past the port for a ']'
+	 * that is not there: "/cb" gave "https://[...]:8443/", "?q" fell
+	 * back to the whole scheme "https:".
 	 */
 	{ "https://[2001:db8::1]:8443?q", "https://[2001:db8::1]:8443" },
 	{ "https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443" },

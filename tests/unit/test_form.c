@@ -248,10 +248,10 @@ test_limits_size(void)
 }
 
 /*
- * BUG (form.c, form_parse): LIM_VALUE_SZ is "one parameter value,
- * decoded" (endsession.h), but the check compares the *encoded* length
- * (amp - eq > LIM_VALUE_SZ + 1).  A state of 3000 "%2F" decodes to 3000
- * bytes, far under the limit, yet is refused as FORM_VALUE_TOO_LONG.
+ * Regression (form.c, form_parse, fixed in fe3e786): LIM_VALUE_SZ is
+ * "one parameter value, decoded" (endsession.h); the check once compared
+ * the *encoded* length, so a state of 3000 "%2F" (3000 bytes decoded)
+ * was refused as FORM_VALUE_TOO_LONG.
  */
 static void
 test_value_limit_is_decoded(void)
@@ -276,5 +276,5 @@ UNIT_SUITE("form",
 	{ "NULL input, raw NUL", test_null_and_nul },
 	{ "LIM_PARAMS", test_limits_params },
 	{ "value and input size limits", test_limits_size },
-	{ "BUG: value limit counts encoded bytes", test_value_limit_is_decoded },
+	{ "value limit counts decoded bytes", test_value_limit_is_decoded },
 )

@@ -1,0 +1,573 @@
+/*
+ * test_render.c - render.c: the Location of R (state added and encoded),
+ * 302/303, the Set-Cookie lines of a sign-out, the security headers of
+ * every HTML page, headers free of CR/LF, and the journal line.  Uses
+ * the shipped templates (run from the repository's top folder).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "unit.h"
+#include "endsession.h"
+#include "keys.h"
+
+#define NOW	TK_NOW
+#define ISS	"https://op.example"
+#define URI1	"https://rp1.example/cb"
+#define URI2	"https://rp1.example/cb?x=1"
+
+static const char clients_json[] =
+    "{\"clients\":["
+    "{\"client_id\":\"rp1\",\"client_name\":\"RP <One> & \\\"Co\\\"\","
+    "\"post_logout_redirect_uris\":[\"" URI1 "\",\"" URI2 "\","
+    "\"https://rp1.example/cb?\"]}"
+    "]}";
+
+#define CLAIMS	"{\"iss\":\"" ISS "\",\"sub\":\"alice\",\"aud\":\"rp1\"," \
+		"\"sid\":\"s-1\",\"iat\":1799996400}"
+
+static struct state	 st_plain;	/* no cookie_domain */
+static struct state	 st_dom;	/* cookie_domain, cookie_path /auth */
+static char		*hint_tok;
+static int		 ready;
+
+static void
+setup(void)
+{
+	if (ready)
+		return;
+	if (!tk_state(&st_plain, clients_json, "op_sid", "SESSION __Host-op",
+	    NULL, "templates") ||
+	    !tk_state(&st_dom, clients_json, "op_sid", "SESSION __Host-op",
+	    ".op.example", "templates"))
+		abort();
+	free(st_dom.conf.cookie_path);
+	st_dom.conf.cookie_path = strdup("/auth");
+	hint_tok = tk_jws(TK_RSA, ALG_RS256,
+	    "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", CLAIMS);
+	ready = 1;
+}
+
+/*
+ * Decides and renders one request; params may hold "%H" for the hint.
+ * Returns render's result; out holds the response.
+ */
+static int
+respond(const struct state *st, const char *method, const char *params,
+    struct req *r, struct decision *d, struct buf *out)
+{
+	struct buf	 p = { NULL, 0, 0, 0 };
+	struct http_in	 in;
+	const char	*s;
+
+	for (s = params; *s != '\0'; s++)
+		if (s[0] == '%' && s[1] == 'H') {
+			buf_adds(&p, hint_tok);
+			s++;
+		} else
+			buf_addc(&p, *s);
+	buf_addc(&p, '\0');
+	memset(&in, 0, sizeof(in));
+	in.method = method;
+	in.script_name = "/oauth/end_session";
+	in.remote_addr = "192.0.2.7";
+	if (strcmp(method, "POST") == 0) {
+		in.content_type = "application/x-www-form-urlencoded";
+		in.body = p.p;
+		in.body_sz = p.sz - 1;
+	} else
+		in.query = p.p;
+	memset(out, 0, sizeof(*out));
+	CU_ASSERT_EQUAL_FATAL(req_parse(r, &in, st->conf.sid_cookie), 1);
+	decide(st, r, NOW, d);
+	buf_free(&p);	/* r holds its own copies */
+	return render(st, r, d, out);
+}
+
+/* The header block, NUL-terminated, malloc'd; body at *body. */
+static char *
+head_of(const struct buf *b, const char **body)
+{
+	const char	*e;
+	char		*h;
+
+	for (e = b->p; e + 4 <= b->p + b->sz; e++)
+		if (memcmp(e, "\r\n\r\n", 4) == 0)
+			break;
+	if (b->p == NULL || e + 4 > b->p + b->sz)
+		return NULL;
+	h = strndup(b->p, (size_t)(e - b->p) + 2);
+	if (body != NULL)
+		*body = e + 4;
+	return h;
+}
+
+/* Whether the header block holds exactly this line. */
+static int
+has_line(const char *head, const char *line)
+{
+	const char	*p = head;
+	size_t		 sz = strlen(line);
+
+	for (;;) {
+		if (strncmp(p, line, sz) == 0 && p[sz] == '\r' &&
+		    p[sz + 1] == '\n')
+			return 1;
+		if ((p = strstr(p, "\r\n")) == NULL)
+			return 0;
+		p += 2;
+		if (*p == '\0')
+			return 0;
+	}
+}
+
+/* The value of the first header name, malloc'd, or NULL. */
+static char *
+header_val(const char *head, const char *name)
+{
+	const char	*p = head, *e;
+	size_t		 sz = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncasecmp(p, name, sz) == 0 && p[sz] == ':' &&
+		    p[sz + 1] == ' ') {
+			e = strstr(p, "\r\n");
+			return strndup(p + sz + 2, (size_t)(e - p - sz - 2));
+		}
+		if ((p = strstr(p, "\r\n")) != NULL)
+			p += 2;
+	}
+	return NULL;
+}
+
+static size_t
+count_lines(const char *head, const char *prefix)
+{
+	const char	*p = head;
+	size_t		 n = 0;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			n++;
+		if ((p = strstr(p, "\r\n")) != NULL)
+			p += 2;
+	}
+	return n;
+}
+
+/* Every header line ends in CRLF and holds no other CR or LF. */
+static int
+clean_headers(const char *head)
+{
+	const char	*p;
+
+	for (p = head; *p != '\0'; p++) {
+		if (*p == '\r' && p[1] != '\n')
+			return 0;
+		if (*p == '\n' && (p == head || p[-1] != '\r'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Percent-decodes s (no '+' rule: a URI query as browsers read it). */
+static char *
+pct_decode(const char *s)
+{
+	char	*o = malloc(strlen(s) + 1), *q = o;
+
+	for (; *s != '\0'; s++)
+		if (*s == '%' && hexv(s[1]) >= 0 && hexv(s[2]) >= 0) {
+			*q++ = (char)(hexv(s[1]) << 4 | hexv(s[2]));
+			s += 2;
+		} else
+			*q++ = *s;
+	*q = '\0';
+	return o;
+}
+
+struct loc_case {
+	const char	*method;
+	const char	*params;
+	const char	*status;
+	const char	*location;
+};
+
+static const struct loc_case lcases[] = {
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri=" URI1,
+	  "Status: 302 Found", URI1 },
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri=" URI1 "&state=abc",
+	  "Status: 302 Found", URI1 "?state=abc" },
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri="
+	  "https%3A%2F%2Frp1.example%2Fcb%3Fx%3D1&state=abc",
+	  "Status: 302 Found", URI2 "&state=abc" },
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri="
+	  "https%3A%2F%2Frp1.example%2Fcb%3F&state=abc",
+	  "Status: 302 Found", "https://rp1.example/cb?state=abc" },
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri=" URI1
+	  "&state=a+b%26c%3Dd%2F", "Status: 302 Found",
+	  URI1 "?state=a%20b%26c%3Dd%2F" },
+	{ "GET", "id_token_hint=%H&post_logout_redirect_uri=" URI1
+	  "&state=%0D%0ASet-Cookie:%20x=y", "Status: 302 Found",
+	  URI1 "?state=%0D%0ASet-Cookie%3A%20x%3Dy" },
+	{ "POST", "id_token_hint=%H&post_logout_redirect_uri=" URI1
+	  "&state=%C3%A9", "Status: 303 See Other", URI1 "?state=%C3%A9" },
+};
+
+static void
+test_location(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	char		*head, *loc;
+	size_t		 i;
+
+	setup();
+	for (i = 0; i < sizeof(lcases) / sizeof(lcases[0]); i++) {
+		CU_ASSERT_EQUAL(respond(&st_plain, lcases[i].method,
+		    lcases[i].params, &r, &d, &out), 1);
+		CU_ASSERT_EQUAL(d.out, OUT_REDIRECT);
+		head = head_of(&out, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+		CU_ASSERT_EQUAL(strncmp(head, lcases[i].status,
+		    strlen(lcases[i].status)), 0);
+		loc = header_val(head, "Location");
+		CU_ASSERT_PTR_NOT_NULL(loc);
+		if (loc != NULL && strcmp(loc, lcases[i].location) != 0)
+			fprintf(stderr, "location %zu: %s\n", i, loc);
+		if (loc != NULL)
+			CU_ASSERT_STRING_EQUAL(loc, lcases[i].location);
+		CU_ASSERT_EQUAL(count_lines(head, "Location:"), 1);
+		CU_ASSERT(clean_headers(head));
+		CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+		CU_ASSERT_FALSE(has_line(head, "Set-Cookie: x=y"));
+		free(loc);
+		free(head);
+		buf_free(&out);
+		req_free(&r);
+	}
+}
+
+/* 90 characters of punctuation come back byte for byte. */
+static void
+test_state_roundtrip(void)
+{
+	static const char	 punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+	struct buf		 q = { NULL, 0, 0, 0 };
+	struct req		 r;
+	struct decision		 d;
+	struct buf		 out;
+	char			 state[91], *head, *loc, *dec;
+	size_t			 i;
+
+	setup();
+	for (i = 0; i < 90; i++)
+		state[i] = punct[i % (sizeof(punct) - 1)];
+	state[90] = '\0';
+	buf_adds(&q, "id_token_hint=%H&post_logout_redirect_uri=" URI1
+	    "&state=");
+	url_esc(&q, state, 90);
+	buf_addc(&q, '\0');
+	CU_ASSERT_EQUAL(respond(&st_plain, "GET", q.p, &r, &d, &out), 1);
+	CU_ASSERT_EQUAL_FATAL(d.out, OUT_REDIRECT);
+	head = head_of(&out, NULL);
+	loc = header_val(head, "Location");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(loc);
+	CU_ASSERT_EQUAL_FATAL(strncmp(loc, URI1 "?state=", strlen(URI1) + 7),
+	    0);
+	/* Nothing in the value a URI parser could split on. */
+	CU_ASSERT_PTR_NULL(strpbrk(loc + strlen(URI1) + 7, "&#?+ =\"'<>"));
+	dec = pct_decode(loc + strlen(URI1) + 7);
+	CU_ASSERT_STRING_EQUAL(dec, state);
+	free(dec);
+	free(loc);
+	free(head);
+	buf_free(&out);
+	buf_free(&q);
+	req_free(&r);
+}
+
+static void
+test_cookies(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	char		*head;
+
+	setup();
+	/* Without cookie_domain. */
+	CU_ASSERT_EQUAL(respond(&st_plain, "GET", "id_token_hint=%H&"
+	    "post_logout_redirect_uri=" URI1, &r, &d, &out), 1);
+	head = head_of(&out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+	CU_ASSERT(has_line(head, "Set-Cookie: SESSION=; Max-Age=0; "
+	    "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly; "
+	    "SameSite=Lax"));
+	CU_ASSERT(has_line(head, "Set-Cookie: __Host-op=; Max-Age=0; "
+	    "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly; "
+	    "SameSite=Lax"));
+	CU_ASSERT_EQUAL(count_lines(head, "Set-Cookie:"), 2);
+	CU_ASSERT_PTR_NULL(strstr(head, "Domain="));
+	free(head);
+	buf_free(&out);
+	req_free(&r);
+	/* With cookie_domain and cookie_path; S this time. */
+	CU_ASSERT_EQUAL(respond(&st_dom, "GET", "id_token_hint=%H", &r, &d,
+	    &out), 1);
+	CU_ASSERT_EQUAL(d.out, OUT_SIGNED_OUT);
+	head = head_of(&out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+	CU_ASSERT(has_line(head, "Set-Cookie: SESSION=; Max-Age=0; "
+	    "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/auth; "
+	    "Domain=.op.example; Secure; HttpOnly; SameSite=Lax"));
+	CU_ASSERT(has_line(head, "Set-Cookie: __Host-op=; Max-Age=0; "
+	    "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly; "
+	    "SameSite=Lax"));
+	CU_ASSERT_EQUAL(count_lines(head, "Set-Cookie:"), 2);
+	free(head);
+	buf_free(&out);
+	req_free(&r);
+}
+
+struct page_case {
+	const char	*method;
+	const char	*params;
+	enum outcome	 out;
+	const char	*status;
+	int		 cookies;	/* Set-Cookie lines expected */
+};
+
+static const struct page_case pcases[] = {
+	{ "GET", "id_token_hint=%H", OUT_SIGNED_OUT, "Status: 200 OK", 2 },
+	{ "GET", "client_id=rp1&post_logout_redirect_uri=" URI1,
+	  OUT_CONFIRM, "Status: 200 OK", 0 },
+	{ "GET", "", OUT_CONFIRM, "Status: 200 OK", 0 },
+	{ "GET", "client_id=nope", OUT_ERROR, "Status: 400 Bad Request", 0 },
+	{ "GET", "state=%zz", OUT_ERROR, "Status: 400 Bad Request", 0 },
+	{ "GET", "post_logout_redirect_uri=" URI1, OUT_ERROR,
+	  "Status: 400 Bad Request", 0 },
+	{ "POST", "confirm=AAAA", OUT_ERROR, "Status: 400 Bad Request", 0 },
+	{ "GET", "op=cancel&ui_locales=sv", OUT_STAYED, "Status: 200 OK", 0 },
+};
+
+static void
+test_pages(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	const char	*body = "";
+	char		*head, *csp;
+	size_t		 i;
+
+	setup();
+	for (i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
+		CU_ASSERT_EQUAL(respond(&st_plain, pcases[i].method,
+		    pcases[i].params, &r, &d, &out), 1);
+		CU_ASSERT_EQUAL(d.out, pcases[i].out);
+		head = head_of(&out, &body);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+		CU_ASSERT_EQUAL(strncmp(head, pcases[i].status,
+		    strlen(pcases[i].status)), 0);
+		CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+		CU_ASSERT(has_line(head,
+		    "Content-Type: text/html; charset=utf-8"));
+		CU_ASSERT(has_line(head, "X-Frame-Options: DENY"));
+		CU_ASSERT(has_line(head, "Referrer-Policy: no-referrer"));
+		CU_ASSERT(has_line(head, "X-Content-Type-Options: nosniff"));
+		csp = header_val(head, "Content-Security-Policy");
+		CU_ASSERT_PTR_NOT_NULL(csp);
+		if (csp != NULL)
+			CU_ASSERT_PTR_NOT_NULL(strstr(csp,
+			    "frame-ancestors 'none'"));
+		CU_ASSERT_EQUAL(count_lines(head, "Set-Cookie:"),
+		    (size_t)pcases[i].cookies);
+		CU_ASSERT_EQUAL(count_lines(head, "Location:"), 0);
+		CU_ASSERT(clean_headers(head));
+		CU_ASSERT_PTR_NOT_NULL(strstr(body, "<html lang=\""));
+		if (d.out == OUT_CONFIRM) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(body,
+			    "<form id=\"logout-confirm\" method=\"post\""));
+			CU_ASSERT_PTR_NOT_NULL(strstr(body,
+			    "action=\"/oauth/end_session\""));
+			CU_ASSERT_PTR_NOT_NULL(strstr(body, d.token));
+		}
+		/* The client's name is escaped wherever it shows. */
+		CU_ASSERT_PTR_NULL(strstr(body, "<One>"));
+		free(csp);
+		free(head);
+		buf_free(&out);
+		req_free(&r);
+	}
+}
+
+/* The confirmation page lets its form reach the registered URI. */
+static void
+test_confirm_page(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	const char	*body = "";
+	char		*head, *csp;
+
+	setup();
+	CU_ASSERT_EQUAL(respond(&st_plain, "GET", "client_id=rp1&"
+	    "post_logout_redirect_uri=" URI1 "&state=%22%3E%3Cx", &r, &d,
+	    &out), 1);
+	CU_ASSERT_EQUAL_FATAL(d.out, OUT_CONFIRM);
+	head = head_of(&out, &body);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+	csp = header_val(head, "Content-Security-Policy");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(csp, "form-action 'self' "
+	    "https://rp1.example"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, "name=\"state\" value=\"&quot;"
+	    "&gt;&lt;x\""));
+	CU_ASSERT_PTR_NULL(strstr(body, "\"><x"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, "RP &lt;One&gt; &amp; "));
+	free(csp);
+	free(head);
+	buf_free(&out);
+	req_free(&r);
+}
+
+static void
+test_method(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	char		*head;
+
+	setup();
+	CU_ASSERT_EQUAL(respond(&st_plain, "DELETE", "", &r, &d, &out), 1);
+	head = head_of(&out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+	CU_ASSERT_EQUAL(strncmp(head, "Status: 405 ", 12), 0);
+	CU_ASSERT(has_line(head, "Allow: GET, POST"));
+	CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+	free(head);
+	buf_free(&out);
+	req_free(&r);
+	memset(&out, 0, sizeof(out));
+	render_500(&out);
+	head = head_of(&out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+	CU_ASSERT_EQUAL(strncmp(head, "Status: 500 ", 12), 0);
+	CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+	free(head);
+	buf_free(&out);
+}
+
+static void
+test_journal(void)
+{
+	struct arena		 ar = { NULL };
+	struct req		 r;
+	struct decision		 d;
+	struct buf		 out = { NULL, 0, 0, 0 };
+	const struct json	*j, *m;
+	char			 msg[128];
+	size_t			 off;
+	static const char	 nasty[] = "a\"b\\c\n\x01\x1f</script>\xe2\x80\xa8";
+
+	setup();
+	memset(&r, 0, sizeof(r));
+	r.remote_addr = "192.0.2.7";
+	memset(&d, 0, sizeof(d));
+	d.out = OUT_SIGNED_OUT;
+	d.signout = 1;
+	d.via = VIA_HINT;
+	d.client = clients_find(st_plain.reg, "rp1", 3);
+	d.sub = nasty;
+	d.sid = NULL;
+	CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d, NOW, &out), 1);
+	CU_ASSERT_EQUAL_FATAL(out.p[out.sz - 1], '\n');
+	CU_ASSERT_PTR_NULL(memchr(out.p, '\n', out.sz - 1));
+	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
+	if (j == NULL)
+		fprintf(stderr, "journal: %s: %.*s\n", msg, (int)out.sz, out.p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->type, JSON_OBJECT);
+	m = json_get(j, "time");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "2027-01-15T08:00:00Z");
+	m = json_get(j, "event");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "logout");
+	m = json_get(j, "client_id");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "rp1");
+	m = json_get(j, "sub");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->sz, sizeof(nasty) - 1);
+	CU_ASSERT_EQUAL(memcmp(m->s, nasty, sizeof(nasty) - 1), 0);
+	CU_ASSERT_PTR_NULL(json_get(j, "sid"));		/* no value: left out */
+	m = json_get(j, "via");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "id_token_hint");
+	m = json_get(j, "remote_addr");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "192.0.2.7");
+	CU_ASSERT_EQUAL(j->sz, 6);
+
+	/* Via confirmation, no client, no address. */
+	buf_reset(&out);
+	arena_reset(&ar);
+	d.via = VIA_CONFIRMATION;
+	d.client = NULL;
+	d.sub = NULL;
+	d.sid = "s-1";
+	r.remote_addr = NULL;
+	CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d, NOW, &out), 1);
+	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->sz, 4);
+	CU_ASSERT_PTR_NULL(json_get(j, "client_id"));
+	CU_ASSERT_PTR_NULL(json_get(j, "remote_addr"));
+	m = json_get(j, "via");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "confirmation");
+	buf_free(&out);
+	arena_free(&ar);
+}
+
+static void
+test_cleanup(void)
+{
+	if (!ready)
+		return;
+	tk_state_free(&st_plain);
+	tk_state_free(&st_dom);
+	free(hint_tok);
+	hint_tok = NULL;
+	ready = 0;
+}
+
+UNIT_SUITE("render",
+	{ "Location and status of R", test_location },
+	{ "90 punctuation characters of state", test_state_roundtrip },
+	{ "Set-Cookie lines", test_cookies },
+	{ "HTML pages: security headers", test_pages },
+	{ "confirmation page", test_confirm_page },
+	{ "405 and 500", test_method },
+	{ "journal line", test_journal },
+	{ "cleanup", test_cleanup },
+)
