@@ -71,7 +71,7 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
     struct val vals[P__MAX])
 {
 	char		 name[32];
-	char		*v;
+	char		*v, *nm;
 	const char	*p, *end, *amp, *eq;
 	size_t		 namesz, vsz, pairs = 0, i;
 	unsigned	 seen = 0;
@@ -100,22 +100,16 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 			eq = amp;
 
 		/*
-		 * Known names are short; a longer one is decoded into the
-		 * arena only to be checked.
+		 * Names short when encoded are decoded on the stack; others
+		 * into the arena.  Either way the decoded name is compared:
+		 * "%69%64..." is id_token_hint as much as "id_token_hint".
 		 */
-		if ((size_t)(eq - p) < sizeof(name)) {
-			if ((e = decode(p, (size_t)(eq - p), name,
-			    &namesz)) != FORM_OK)
-				return e;
-		} else {
-			if ((v = arena_alloc(ar, (size_t)(eq - p))) == NULL)
-				return FORM_NOMEM;
-			if ((e = decode(p, (size_t)(eq - p), v, &namesz)) !=
-			    FORM_OK)
-				return e;
-			if (namesz <= LIM_VALUE_SZ)
-				namesz = sizeof(name);	/* no known name */
-		}
+		if ((size_t)(eq - p) < sizeof(name))
+			nm = name;
+		else if ((nm = arena_alloc(ar, (size_t)(eq - p))) == NULL)
+			return FORM_NOMEM;
+		if ((e = decode(p, (size_t)(eq - p), nm, &namesz)) != FORM_OK)
+			return e;
 
 		vsz = eq < amp ? (size_t)(amp - eq - 1) : 0;
 		if ((v = arena_alloc(ar, vsz + 1)) == NULL)
@@ -129,7 +123,7 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 
 		for (i = 0; i < P__MAX; i++)
 			if (namesz == strlen(param_names[i]) &&
-			    memcmp(name, param_names[i], namesz) == 0)
+			    memcmp(nm, param_names[i], namesz) == 0)
 				break;
 		if (i == P__MAX)
 			continue;

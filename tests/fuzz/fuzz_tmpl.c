@@ -58,13 +58,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct es_err	 err;
 	char		 path[1024];
+	const char	*tmp;
 	size_t		 i;
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/es-fuzz-tmpl.XXXXXX",
-	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 32 ?
-	    getenv("TMPDIR") : "/tmp");
+	/* Memory-backed when possible: each input writes two files. */
+	if ((tmp = getenv("TMPDIR")) == NULL || strlen(tmp) >= 32)
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(dir, sizeof(dir), "%s/es-fuzz-tmpl.XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/en", dir);

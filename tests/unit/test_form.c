@@ -270,6 +270,34 @@ test_value_limit_is_decoded(void)
 	arena_free(&ar);
 }
 
+/*
+ * A known name spelled in 32 or more encoded bytes is still that name
+ * (found by the form fuzz target): it counts, and twice is a duplicate.
+ */
+static void
+test_long_encoded_name(void)
+{
+	static const char long_pl[] = "%70%6f%73%74%5f%6c%6f%67%6f%75%74%5f"
+	    "%72%65%64%69%72%65%63%74%5f%75%72%69";
+	struct arena	 ar = { NULL };
+	struct val	 v[P__MAX];
+	struct buf	 b = { NULL, 0, 0, 0 };
+
+	buf_adds(&b, long_pl);
+	buf_adds(&b, "=https://a/");
+	CU_ASSERT_EQUAL(form_parse(&ar, b.p, b.sz, LIM_QUERY_SZ, v), FORM_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v[P_PLRU].p);
+	CU_ASSERT_STRING_EQUAL(v[P_PLRU].p, "https://a/");
+	buf_reset(&b);
+	buf_adds(&b, "post_logout_redirect_uri=https://a/&");
+	buf_adds(&b, long_pl);
+	buf_adds(&b, "=https://b/");
+	CU_ASSERT_EQUAL(form_parse(&ar, b.p, b.sz, LIM_QUERY_SZ, v),
+	    FORM_DUPLICATE);
+	buf_free(&b);
+	arena_free(&ar);
+}
+
 UNIT_SUITE("form",
 	{ "table", test_table },
 	{ "all known names", test_all_names },
@@ -277,4 +305,5 @@ UNIT_SUITE("form",
 	{ "LIM_PARAMS", test_limits_params },
 	{ "value and input size limits", test_limits_size },
 	{ "value limit counts decoded bytes", test_value_limit_is_decoded },
+	{ "long encoded name", test_long_encoded_name },
 )
