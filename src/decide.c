@@ -32,14 +32,6 @@ error(struct decision *d, enum reason why)
 	d->redir = NULL;
 }
 
-static struct val
-v_of(const char *s)
-{
-	struct val	 v = { s, s == NULL ? 0 : strlen(s) };
-
-	return v;
-}
-
 /* The fields the confirmation form carries, as the token binds them. */
 static void
 fields_of(const struct req *r, struct token_fields *f)
@@ -104,8 +96,13 @@ confirmed(const struct state *st, const struct req *r, time_t now,
 	d->out = d->redir != NULL ? OUT_REDIRECT : OUT_SIGNED_OUT;
 	d->signout = 1;
 	d->via = VIA_CONFIRMATION;
+	/*
+	 * The session that ends is this browser's: its sid cookie, not the
+	 * sid of a hint that named another session.
+	 */
 	d->sub = r->p[P_SUB].p;
-	d->sid = r->p[P_SID].p;
+	d->sid = r->browser_sid != NULL && !r->browser_sid_many &&
+	    r->browser_sidsz > 0 ? r->browser_sid : r->p[P_SID].p;
 }
 
 /*
@@ -216,15 +213,21 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	d->out = OUT_CONFIRM;
 	if (d->hint_given && !valid)
 		d->redir = NULL;
-	d->form.client_id = d->client != NULL ?
-	    (struct val){ d->client->id, d->client->idsz } : v_of(NULL);
+	if (d->client != NULL) {
+		d->form.client_id.p = d->client->id;
+		d->form.client_id.sz = d->client->idsz;
+	}
 	if (d->redir != NULL) {
 		d->form.plru = *plru;
 		d->form.state = r->p[P_STATE];
 	}
 	d->form.ui_locales = r->p[P_UI_LOCALES];
-	d->form.sub = v_of(d->sub);
-	d->form.sid = v_of(d->sid);
+	/*
+	 * A valid hint gets here only when it names another session: its
+	 * sub and sid are not this browser's, so the form does not carry
+	 * them and the journal will not claim them.  (The token still binds
+	 * sub and sid when a form carries them.)
+	 */
 	d->form.browser_sid.p = r->browser_sid;
 	d->form.browser_sid.sz = r->browser_sidsz;
 	if (!token_mint(st->tkey, &d->form, now + TOKEN_TTL, d->token))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/run-all.sh - every test of the project, in order: CUnit units, the
 # CGI shell tests, the fuzz corpus replay, the integration tests through
-# nginx and lighttpd (spawn-fcgi on 127.0.0.1), and the browser test.
+# nginx and lighttpd (spawn-fcgi on 127.0.0.1) with hot reload under load,
+# the refresh script, interoperability with node-oidc-provider, the browser
+# test (Debian's chromium), the docs and example configs, and the faults.
 # Each part prints "NAME: N passed, N failed"; the last line sums them.
 #
 # Environment: B (build folder, default build), VALGRIND=1 (units, CGI and
@@ -10,7 +12,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd browser}
+ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults}
 total_pass=0
 total_fail=0
 summary=()
@@ -54,7 +56,12 @@ part cgi bash tests/cgi/run.sh
 [ -f tests/fuzz/replay.sh ] && part fuzz-replay bash tests/fuzz/replay.sh
 part nginx bash tests/integration/test_servers.sh nginx
 part lighttpd bash tests/integration/test_servers.sh lighttpd
-[ -f tests/browser/run.sh ] && part browser bash tests/browser/run.sh
+part reload-load bash tests/integration/test_reload_load.sh
+part refresh bash tests/refresh/run.sh
+part interop bash tests/interop/run.sh
+part browser bash tests/browser/run.sh
+part docs bash tests/docs/run.sh
+[ -f tests/faults/run-all.sh ] && part faults bash tests/faults/run-all.sh
 
 echo
 echo "=== summary (B=$B, VALGRIND=$VALGRIND)"

@@ -499,15 +499,19 @@ test_confirm_journal_fields(void)
 
 	run(&q, hint_of(H_SID), &r, &d, NOW, &keep);
 	CU_ASSERT_EQUAL_FATAL(d.out, OUT_CONFIRM);
-	CU_ASSERT_PTR_NOT_NULL(d.form.sub.p);
+	/* The hint names another session: the form does not carry it. */
+	CU_ASSERT_PTR_NULL(d.form.sub.p);
+	CU_ASSERT_PTR_NULL(d.form.sid.p);
 	body = form_body(&d);
 	post.params = body;
 	run(&post, NULL, &r2, &d2, NOW + 1, &keep2);
 	CU_ASSERT_EQUAL(d2.out, OUT_SIGNED_OUT);
 	CU_ASSERT_EQUAL(d2.via, VIA_CONFIRMATION);
-	CU_ASSERT_PTR_NOT_NULL(d2.sub);
-	if (d2.sub != NULL)
-		CU_ASSERT_STRING_EQUAL(d2.sub, "alice");
+	/* The journal names the session that ended: this browser's. */
+	CU_ASSERT_PTR_NULL(d2.sub);
+	CU_ASSERT_PTR_NOT_NULL(d2.sid);
+	if (d2.sid != NULL)
+		CU_ASSERT_STRING_EQUAL(d2.sid, "s-9");
 	CU_ASSERT_PTR_NOT_NULL(d2.client);
 	req_free(&r);
 	req_free(&r2);
