@@ -361,6 +361,7 @@ struct key {
 	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
 	int		 bits;		/* key size */
 	EVP_PKEY	*pk;		/* converted once, at load */
+	EVP_MD_CTX	*vctx[ALG__MAX]; /* verify set up once, copied per use */
 };
 
 struct keyset {
@@ -369,9 +370,21 @@ struct keyset {
 	size_t		 skipped;	/* JWKs not usable for hints */
 };
 
+/*
+ * How hard to look at RSA keys: FAST checks size, parity and exponent;
+ * FULL adds OpenSSL's public key check (SP 800-56B, a primality test of
+ * the modulus: about 3 ms per key), for --check and so for the refresh
+ * script, not for every process start.
+ */
+enum jwks_check {
+	JWKS_FAST,
+	JWKS_FULL,
+};
+
 struct keyset	*jwks_parse(const char *buf, size_t sz, const char *path,
+		    enum jwks_check, struct es_err *);
+struct keyset	*jwks_load(const char *path, enum jwks_check,
 		    struct es_err *);
-struct keyset	*jwks_load(const char *path, struct es_err *);
 void		 jwks_free(struct keyset *);
 /* Writes "kid (alg alg ...)" descriptions of the keys, for --check. */
 void		 jwks_describe(const struct keyset *, struct buf *);
@@ -626,7 +639,8 @@ int	 journal_line(const struct req *, const struct decision *,
  * Loads the configuration and every file it names into st.  Returns 1, or
  * 0 with err set and st untouched.
  */
-int	 state_load(const char *confpath, struct state *st, struct es_err *);
+int	 state_load(const char *confpath, enum jwks_check, struct state *st,
+	    struct es_err *);
 /*
  * Reloads whatever changed on disk since the last look (stat: device,
  * inode, size, mtime, ctime).  A file that fails to load is reported

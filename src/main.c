@@ -26,6 +26,8 @@
 /* Where a request's bytes come from and go to: CGI or FastCGI. */
 struct io {
 	FCGX_Request	*fcgi;		/* NULL in CGI mode */
+	time_t		 note_sec;	/* when a rejection was last logged */
+	unsigned	 note_dropped;	/* rejections not logged since */
 };
 
 static const char *
@@ -81,8 +83,8 @@ io_log(const struct io *io, const char *msg)
 		FCGX_PutS("endsession: ", io->fcgi->err);
 		FCGX_PutS(msg, io->fcgi->err);
 		FCGX_PutS("\n", io->fcgi->err);
-	}
-	fprintf(stderr, "endsession: %s\n", msg);
+	} else
+		fprintf(stderr, "endsession: %s\n", msg);
 }
 
 static void
@@ -143,14 +145,13 @@ journal(const struct io *io, const char *path, const struct buf *line)
  * out and body are reused from request to request.
  */
 static void
-serve(const struct io *io, const struct state *st, struct buf *out,
-    char *body)
+serve(struct io *io, const struct state *st, struct buf *out, char *body)
 {
 	struct http_in	 in;
 	struct req	 r;
 	struct decision	 d;
 	struct buf	 line = { NULL, 0, 0, 0 };
-	char		 msg[256];
+	char		 msg[256], dropped[48];
 	long		 cl;
 	time_t		 now = time(NULL);
 
@@ -191,13 +192,28 @@ serve(const struct io *io, const struct state *st, struct buf *out,
 		else
 			io_log(io, "cannot format the journal line");
 	}
+	/*
+	 * Why a request was refused or a hint not taken helps whoever
+	 * wires up a client; at most one such line a second, so that a
+	 * flood of bad requests cannot flood the error log.
+	 */
 	if (d.out == OUT_ERROR || (d.hint_given && d.hint != HINT_VALID)) {
-		snprintf(msg, sizeof(msg), "%s%s%s%s",
+		if (now == io->note_sec) {
+			io->note_dropped++;
+			goto out;
+		}
+		snprintf(dropped, sizeof(dropped), " (and %u more since)",
+		    io->note_dropped);
+		snprintf(msg, sizeof(msg), "%s%s%s%s%s%s",
 		    d.out == OUT_ERROR ? "400 " : "",
 		    d.out == OUT_ERROR ? reason_names[d.why] : "",
 		    d.out == OUT_ERROR && d.hint_given ? "; " : "",
-		    d.hint_given ? hint_res_names[d.hint] : "");
+		    d.hint_given ? "id_token_hint: " : "",
+		    d.hint_given ? hint_res_names[d.hint] : "",
+		    io->note_dropped > 0 ? dropped : "");
 		io_log(io, msg);
+		io->note_sec = now;
+		io->note_dropped = 0;
 	}
 out:
 	if (!io_write(io, out->p, out->sz) && io->fcgi != NULL)
@@ -231,7 +247,7 @@ check(const char *conf)
 	struct buf	 b = { NULL, 0, 0, 0 };
 	size_t		 i, uris = 0;
 
-	if (!state_load(conf, &st, &err)) {
+	if (!state_load(conf, JWKS_FULL, &st, &err)) {
 		err_print(&err);
 		return 1;
 	}
@@ -310,7 +326,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((body = malloc(LIM_BODY_SZ + 1)) == NULL)
 		return 1;
-	if (!state_load(conf, &st, &err)) {
+	if (!state_load(conf, JWKS_FAST, &st, &err)) {
 		fprintf(stderr, "endsession: refusing to serve: ");
 		err_print(&err);
 		if (FCGX_IsCGI()) {

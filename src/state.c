@@ -59,7 +59,8 @@ secret_load(const char *path, struct es_err *err)
 }
 
 int
-state_load(const char *confpath, struct state *st, struct es_err *err)
+state_load(const char *confpath, enum jwks_check chk, struct state *st,
+    struct es_err *err)
 {
 	struct state	 n;
 
@@ -71,7 +72,7 @@ state_load(const char *confpath, struct state *st, struct es_err *err)
 	stamp_of(n.conf.jwks, &n.st_jwks);
 	stamp_of(n.conf.secret, &n.st_secret);
 	if ((n.reg = clients_load(n.conf.clients, err)) == NULL ||
-	    (n.keys = jwks_load(n.conf.jwks, err)) == NULL ||
+	    (n.keys = jwks_load(n.conf.jwks, chk, err)) == NULL ||
 	    (n.tkey = secret_load(n.conf.secret, err)) == NULL ||
 	    (n.tmpl = tmpl_load(n.conf.templates, err)) == NULL) {
 		state_free(&n);
@@ -158,7 +159,7 @@ state_refresh(struct state *st, log_fn log, void *arg)
 	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now, log, arg)) {
 		char *path = strdup(st->conf.path);
 
-		if (path != NULL && state_load(path, &n, &err)) {
+		if (path != NULL && state_load(path, JWKS_FAST, &n, &err)) {
 			state_free(st);
 			*st = n;
 			reloaded(path, NULL, 0, log, arg);
@@ -188,7 +189,7 @@ state_refresh(struct state *st, log_fn log, void *arg)
 	}
 	if (changed(st->conf.jwks, &st->st_jwks, &st->bad_jwks, &now, log,
 	    arg)) {
-		if ((keys = jwks_load(st->conf.jwks, &err)) != NULL) {
+		if ((keys = jwks_load(st->conf.jwks, JWKS_FAST, &err)) != NULL) {
 			jwks_free(st->keys);
 			st->keys = keys;
 			st->st_jwks = now;

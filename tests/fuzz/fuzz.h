@@ -149,7 +149,7 @@ fuzz_state(struct state *st)
 
 	snprintf(path, sizeof(path), "%s/endsession.conf", fuzz_data());
 	memset(&err, 0, sizeof(err));
-	if (!state_load(path, st, &err)) {
+	if (!state_load(path, JWKS_FAST, st, &err)) {
 		fprintf(stderr, "fuzz: cannot load the fixtures: %s:%zu: %s\n",
 		    err.file, err.line, err.msg);
 		abort();

@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 i, a;
 
 	memset(&err, 0, sizeof(err));
-	if ((ks = jwks_parse(in, size, "jwks.json", &err)) != NULL) {
+	if ((ks = jwks_parse(in, size, "jwks.json", JWKS_FULL, &err)) != NULL) {
 		jwks_describe(ks, &b);
 		for (i = 0; i < ks->n; i++) {
 			FUZZ_ASSERT(ks->keys[i].pk != NULL);

@@ -181,7 +181,7 @@ tk_keyset(struct es_err *err, ...)
 	va_end(ap);
 	buf_adds(&b, "]}");
 	memset(err, 0, sizeof(*err));
-	ks = jwks_parse(b.p, b.sz, "test.jwks", err);
+	ks = jwks_parse(b.p, b.sz, "test.jwks", JWKS_FULL, err);
 	buf_free(&b);
 	return ks;
 }

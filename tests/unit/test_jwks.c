@@ -147,7 +147,7 @@ test_bad_sets(void)
 
 	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
 		memset(&e, 0, sizeof(e));
-		ks = jwks_parse(raw[i], strlen(raw[i]), "k.json", &e);
+		ks = jwks_parse(raw[i], strlen(raw[i]), "k.json", JWKS_FULL, &e);
 		if (ks != NULL)
 			fprintf(stderr, "jwks set %zu accepted\n", i);
 		CU_ASSERT_PTR_NULL(ks);
