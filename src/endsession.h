@@ -536,6 +536,8 @@ struct state {
 	struct tmplset		*tmpl;
 	struct stamp		 st_conf, st_clients, st_jwks, st_secret;
 	struct stamp		 bad_conf, bad_clients, bad_jwks, bad_secret;
+	char			*bad_dep_path; /* a new config waits for it */
+	struct stamp		 bad_dep;
 };
 
 struct decision {

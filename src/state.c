@@ -85,6 +85,7 @@ state_load(const char *confpath, enum jwks_check chk, struct state *st,
 void
 state_free(struct state *st)
 {
+	free(st->bad_dep_path);
 	conf_free(&st->conf);
 	clients_free(st->reg);
 	jwks_free(st->keys);
@@ -151,12 +152,22 @@ state_refresh(struct state *st, log_fn log, void *arg)
 	struct registry		*reg;
 	struct keyset		*keys;
 	struct token_key	*tk;
+	char			 msg[2048];
 	int			 count = 0;
 
 	if (st->conf.path == NULL)
 		return 0;
-	/* A new configuration: everything it names is loaded anew. */
-	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now, log, arg)) {
+	/*
+	 * A new configuration, or one that waits for a file it names and
+	 * that file changed: everything it names is loaded anew.
+	 */
+	if (st->bad_dep_path != NULL) {
+		stamp_of(st->bad_dep_path, &now);	/* zeroes when gone */
+		if (!stamp_eq(&now, &st->bad_dep))
+			memset(&st->bad_conf, 0, sizeof(st->bad_conf));
+	}
+	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now, log,
+	    arg)) {
 		char *path = strdup(st->conf.path);
 
 		if (path != NULL && state_load(path, JWKS_FAST, &n, &err)) {
@@ -168,8 +179,24 @@ state_refresh(struct state *st, log_fn log, void *arg)
 		}
 		if (path == NULL)
 			err_set(&err, st->conf.path, 0, "out of memory");
-		keeping(&err, log, arg);
 		st->bad_conf = now;
+		free(st->bad_dep_path);
+		st->bad_dep_path = NULL;
+		if (strcmp(err.file, st->conf.path) == 0)
+			/* The file itself is bad: wait for its next change. */
+			keeping(&err, log, arg);
+		else {
+			/*
+			 * A file it names is missing or bad for now: try
+			 * again as soon as that file changes.
+			 */
+			snprintf(msg, sizeof(msg), "%s: not reloaded until "
+			    "this is mended: %s:%zu: %s", st->conf.path,
+			    err.file, err.line, err.msg);
+			log(arg, msg);
+			if ((st->bad_dep_path = strdup(err.file)) != NULL)
+				stamp_of(st->bad_dep_path, &st->bad_dep);
+		}
 		free(path);
 	}
 	if (changed(st->conf.clients, &st->st_clients, &st->bad_clients,
