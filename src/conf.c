@@ -144,10 +144,10 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 {
 	char		 dir[PATH_MAX], line[4096];
 	const char	*p, *nl, *slash, *key, *val;
-	char		*eq, *k, *v, *e;
+	char		*eq, *k, *v, *e, *copy, **dst;
 	size_t		 ln = 0, len, i;
 	unsigned	 seen = 0;
-	int		 rc = 0;
+	int		 rc = 0, rel;
 
 	memset(c, 0, sizeof(*c));
 	c->hint_max_age = 2592000;
@@ -229,6 +229,12 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				goto out;
 			}
 
+		/*
+		 * Checks first; then one copy into *dst for string keys,
+		 * resolved against the file's folder for paths (rel).
+		 */
+		dst = NULL;
+		rel = 0;
 		switch (i) {
 		case CK_ISSUER:
 			if (strpbrk(val, " \t") != NULL) {
@@ -236,22 +242,27 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				    "issuer must not hold spaces");
 				goto out;
 			}
-			c->issuer = strdup(val);
+			dst = &c->issuer;
 			break;
 		case CK_CLIENTS:
-			c->clients = resolve(dir, val);
+			dst = &c->clients;
+			rel = 1;
 			break;
 		case CK_JWKS:
-			c->jwks = resolve(dir, val);
+			dst = &c->jwks;
+			rel = 1;
 			break;
 		case CK_SECRET:
-			c->secret = resolve(dir, val);
+			dst = &c->secret;
+			rel = 1;
 			break;
 		case CK_TEMPLATES:
-			c->templates = resolve(dir, val);
+			dst = &c->templates;
+			rel = 1;
 			break;
 		case CK_JOURNAL:
-			c->journal = resolve(dir, val);
+			dst = &c->journal;
+			rel = 1;
 			break;
 		case CK_SESSION_COOKIES:
 			if (!cookies(c, val)) {
@@ -259,14 +270,14 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				    "expected up to 16 cookie names");
 				goto out;
 			}
-			continue;
+			break;
 		case CK_SID_COOKIE:
 			if (!cookie_name_ok(val, strlen(val))) {
 				err_set(err, path, ln,
 				    "sid_cookie: not a cookie name");
 				goto out;
 			}
-			c->sid_cookie = strdup(val);
+			dst = &c->sid_cookie;
 			break;
 		case CK_COOKIE_DOMAIN:
 			if (!domain_ok(val)) {
@@ -274,7 +285,7 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				    "cookie_domain: not a domain name");
 				goto out;
 			}
-			c->cookie_domain = strdup(val);
+			dst = &c->cookie_domain;
 			break;
 		case CK_COOKIE_PATH:
 			if (!path_ok(val)) {
@@ -282,7 +293,7 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				    "start with '/' and hold no ';' or space");
 				goto out;
 			}
-			c->cookie_path = strdup(val);
+			dst = &c->cookie_path;
 			break;
 		case CK_HINT_MAX_AGE:
 			if (!number(val, 10LL * 366 * 86400,
@@ -291,36 +302,28 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				    "expected seconds, at most ten years");
 				goto out;
 			}
-			continue;
+			break;
 		case CK_CLOCK_SKEW:
 			if (!number(val, 3600, &c->clock_skew)) {
 				err_set(err, path, ln, "clock_skew: "
 				    "expected seconds, at most 3600");
 				goto out;
 			}
-			continue;
+			break;
 		case CK_CLIENTS_URL:
-			c->clients_url = strdup(val);
+			dst = &c->clients_url;
 			break;
 		case CK_JWKS_URI:
-			c->jwks_uri = strdup(val);
+			dst = &c->jwks_uri;
 			break;
 		}
-		/* Every case that breaks has just made a copy. */
-		if ((i == CK_ISSUER && c->issuer == NULL) ||
-		    (i == CK_CLIENTS && c->clients == NULL) ||
-		    (i == CK_JWKS && c->jwks == NULL) ||
-		    (i == CK_SECRET && c->secret == NULL) ||
-		    (i == CK_TEMPLATES && c->templates == NULL) ||
-		    (i == CK_JOURNAL && c->journal == NULL) ||
-		    (i == CK_SID_COOKIE && c->sid_cookie == NULL) ||
-		    (i == CK_COOKIE_DOMAIN && c->cookie_domain == NULL) ||
-		    (i == CK_COOKIE_PATH && c->cookie_path == NULL) ||
-		    (i == CK_CLIENTS_URL && c->clients_url == NULL) ||
-		    (i == CK_JWKS_URI && c->jwks_uri == NULL)) {
+		if (dst == NULL)
+			continue;
+		if ((copy = rel ? resolve(dir, val) : strdup(val)) == NULL) {
 			err_set(err, path, ln, "out of memory");
 			goto out;
 		}
+		*dst = copy;
 	}
 
 	for (i = 0; i < CK__MAX; i++)
