@@ -79,6 +79,7 @@ install: all
 	install -m 0755 scripts/endsession-refresh $(DESTDIR)$(SBINDIR)/endsession-refresh
 	install -m 0644 templates/en/*.html $(DESTDIR)$(SHAREDIR)/templates/en/
 	install -m 0644 templates/sv/*.html $(DESTDIR)$(SHAREDIR)/templates/sv/
+	install -m 0644 templates/style.css $(DESTDIR)$(SHAREDIR)/templates/
 	cp -R etc/. $(DESTDIR)$(SHAREDIR)/etc/
 	install -m 0644 endsession.8 $(DESTDIR)$(MANDIR)/man8/endsession.8
 

@@ -594,6 +594,7 @@ enum tvar {
 	TV_CANCEL_FIELDS,	/* hidden inputs of the stay form (HTML) */
 	TV_CLIENT_NAME,		/* the client's name or id */
 	TV_MESSAGE,		/* the error, in plain words */
+	TV_STYLE,		/* templates/style.css, shared by every page */
 	TV__MAX
 };
 

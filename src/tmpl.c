@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "endsession.h"
 
@@ -23,6 +24,7 @@ const char *const tvar_names[TV__MAX] = {
 	"cancel_fields",	/* TV_CANCEL_FIELDS */
 	"client_name",		/* TV_CLIENT_NAME */
 	"message",		/* TV_MESSAGE */
+	"style",		/* TV_STYLE */
 };
 
 /* File names, without ".html", indexed by enum page. */
@@ -40,6 +42,7 @@ static const char *const page_files[PAGE__MAX] = {
 static const int tvar_is_html[TV__MAX] = {
 	[TV_CONFIRM_FIELDS] = 1,
 	[TV_CANCEL_FIELDS] = 1,
+	[TV_STYLE] = 1,
 };
 
 /*
@@ -85,6 +88,8 @@ struct page_tmpl {
 
 struct tmplset {
 	struct page_tmpl	 pages[LOC__MAX][PAGE__MAX];
+	char			*style;		/* style.css, or NULL */
+	size_t			 stylesz;
 };
 
 /*
@@ -323,6 +328,25 @@ tmpl_load(const char *dir, struct es_err *err)
 		err_set(err, dir, 0, "out of memory");
 		return NULL;
 	}
+	/*
+	 * The one stylesheet every page inlines as {{style}}: optional, and
+	 * never able to close its <style> element.
+	 */
+	n = snprintf(path, sizeof(path), "%s/style.css", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		err_set(err, dir, 0, "path too long");
+		goto fail;
+	}
+	if (access(path, F_OK) == 0) {
+		if (!file_read(path, LIM_TMPL_SZ, &ts->style, &ts->stylesz,
+		    err) || !check_utf8(ts->style, ts->stylesz, path, err))
+			goto fail;
+		if (strchr(ts->style, '<') != NULL) {
+			err_set(err, path, 0, "'<' is not allowed in the "
+			    "stylesheet");
+			goto fail;
+		}
+	}
 	for (l = 0; l < LOC__MAX; l++)
 		for (p = 0; p < PAGE__MAX; p++) {
 			t = &ts->pages[l][p];
@@ -373,6 +397,11 @@ tmpl_render(const struct tmplset *ts, enum locale loc, enum page pg,
 			buf_add(out, sg->p, sg->sz);
 			continue;
 		}
+		if (sg->var == TV_STYLE) {
+			if (ts->style != NULL)
+				buf_add(out, ts->style, ts->stylesz);
+			continue;
+		}
 		v = vals == NULL ? NULL : &vals[sg->var];
 		set = v != NULL && v->p != NULL && v->sz > 0;
 		switch (sg->kind) {
@@ -406,6 +435,7 @@ tmpl_free(struct tmplset *ts)
 
 	if (ts == NULL)
 		return;
+	free(ts->style);
 	for (l = 0; l < LOC__MAX; l++)
 		for (p = 0; p < PAGE__MAX; p++) {
 			free(ts->pages[l][p].src);
