@@ -14,7 +14,7 @@ CLANG        ?= clang
 REPLAY_CC    ?= cc
 FB           ?= build-fuzz
 
-PKGS         = fcgi yajl libcrypto liburiparser
+PKGS         = fcgi yajl libcrypto liburiparser libseccomp
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS))
 FUZZ_DATA   := $(abspath tests/fuzz/data)
