@@ -42,6 +42,7 @@ sandbox_enter(const char **why)
 		SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(close),
 		SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
 		SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(statx),
+		SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
 		SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(shutdown),
 		SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select),
 		SCMP_SYS(pselect6), SCMP_SYS(fcntl), SCMP_SYS(getpeername),

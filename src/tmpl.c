@@ -10,10 +10,11 @@
  * one of tvar_names; anything else fails the load, with file and line,
  * so that "endsession --check" catches a broken template (STYLE.md).
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "endsession.h"
 
@@ -320,6 +321,7 @@ tmpl_load(const char *dir, struct es_err *err)
 {
 	struct tmplset		*ts;
 	struct page_tmpl	*t;
+	struct stat		 sb;
 	char			 path[1024];
 	size_t			 l, p;
 	int			 n;
@@ -337,7 +339,7 @@ tmpl_load(const char *dir, struct es_err *err)
 		err_set(err, dir, 0, "path too long");
 		goto fail;
 	}
-	if (access(path, F_OK) == 0) {
+	if (stat(path, &sb) == 0) {
 		if (!file_read(path, LIM_TMPL_SZ, &ts->style, &ts->stylesz,
 		    err) || !check_utf8(ts->style, ts->stylesz, path, err))
 			goto fail;
