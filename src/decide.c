@@ -40,8 +40,6 @@ fields_of(const struct req *r, struct token_fields *f)
 	f->plru = r->p[P_PLRU];
 	f->state = r->p[P_STATE];
 	f->ui_locales = r->p[P_UI_LOCALES];
-	f->sub = r->p[P_SUB];
-	f->sid = r->p[P_SID];
 	f->browser_sid.p = r->browser_sid;
 	f->browser_sid.sz = r->browser_sidsz;
 }
@@ -97,12 +95,12 @@ confirmed(const struct state *st, const struct req *r, time_t now,
 	d->signout = 1;
 	d->via = VIA_CONFIRMATION;
 	/*
-	 * The session that ends is this browser's: its sid cookie, not the
-	 * sid of a hint that named another session.
+	 * The session that ends is this browser's: its sid cookie when it
+	 * has one, never the sid of a hint that named another session.
 	 */
-	d->sub = r->p[P_SUB].p;
-	d->sid = r->browser_sid != NULL && !r->browser_sid_many &&
-	    r->browser_sidsz > 0 ? r->browser_sid : r->p[P_SID].p;
+	if (r->browser_sid != NULL && !r->browser_sid_many &&
+	    r->browser_sidsz > 0)
+		d->sid = r->browser_sid;
 }
 
 /*
@@ -225,8 +223,7 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	/*
 	 * A valid hint gets here only when it names another session: its
 	 * sub and sid are not this browser's, so the form does not carry
-	 * them and the journal will not claim them.  (The token still binds
-	 * sub and sid when a form carries them.)
+	 * them and the journal will not claim them.
 	 */
 	d->form.browser_sid.p = r->browser_sid;
 	d->form.browser_sid.sz = r->browser_sidsz;

@@ -172,8 +172,6 @@ enum param {
 	P_UI_LOCALES,
 	P_LOGOUT_HINT,
 	P_CONFIRM,		/* the confirmation form's token */
-	P_SUB,			/* confirmation form: the hint's sub */
-	P_SID,			/* confirmation form: the hint's sid */
 	P_OP,			/* "cancel": the "stay signed in" control */
 	P__MAX
 };
@@ -461,8 +459,6 @@ struct token_fields {
 	struct val	plru;
 	struct val	state;
 	struct val	ui_locales;
-	struct val	sub;
-	struct val	sid;
 	struct val	browser_sid;
 };
 

@@ -17,8 +17,6 @@ const char *const param_names[P__MAX] = {
 	"ui_locales",			/* P_UI_LOCALES */
 	"logout_hint",			/* P_LOGOUT_HINT */
 	"confirm",			/* P_CONFIRM */
-	"sub",				/* P_SUB */
-	"sid",				/* P_SID */
 	"op",				/* P_OP */
 };
 

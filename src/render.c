@@ -190,8 +190,6 @@ page(const struct state *st, const struct req *r, const struct decision *d,
 		hidden(&cf, "post_logout_redirect_uri", &d->form.plru);
 		hidden(&cf, "state", &d->form.state);
 		hidden(&cf, "ui_locales", &d->form.ui_locales);
-		hidden(&cf, "sub", &d->form.sub);
-		hidden(&cf, "sid", &d->form.sid);
 		tok.p = d->token;
 		tok.sz = strlen(d->token);
 		hidden(&cf, "confirm", &tok);

@@ -84,7 +84,6 @@ tag(const struct token_key *tk, const struct token_fields *f,
 	    EVP_MAC_update(ctx, exp, 8) == 1 &&
 	    field(ctx, &f->client_id) && field(ctx, &f->plru) &&
 	    field(ctx, &f->state) && field(ctx, &f->ui_locales) &&
-	    field(ctx, &f->sub) && field(ctx, &f->sid) &&
 	    field(ctx, &f->browser_sid) &&
 	    EVP_MAC_final(ctx, out, &outsz, 32) == 1 && outsz == 32;
 	EVP_MAC_CTX_free(ctx);

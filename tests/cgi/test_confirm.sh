@@ -130,8 +130,12 @@ tamper "state changed" "$(set_field "$BASE" state changed)"
 tamper "state removed" "$(del_field "$BASE" state)"
 tamper "client_id changed" "$(set_field "$BASE" client_id q)"
 tamper "client_id and uri changed together" "$(set_field "$(set_field "$BASE" client_id q)" post_logout_redirect_uri "$UQ")"
-tamper "sub added" "$(set_field "$BASE" sub mallory)"
-tamper "sid added" "$(set_field "$BASE" sid sid-x)"
+# sub and sid are no fields of the form: posted anyway, they are ignored
+# like any unknown parameter, and the journal does not take them up.
+t "confirm: sub and sid posted are ignored"
+cgi_post "$(set_field "$(set_field "$BASE" sub mallory)" sid sid-x)"
+expect_R 303 "$U1?state=orig"
+journal_ok confirmation app - -
 # Without its token the POST is a plain end_session request (C) or a
 # broken form (E); either way nobody is signed out.
 t "tamper: token removed"
@@ -161,8 +165,13 @@ esac
 
 t "tamper: sid-mismatch form"
 confirm_page "id_token_hint=$H&client_id=app&post_logout_redirect_uri=$E1" HTTP_COOKIE="op_sid=other"
-tamper "sub changed" "$(set_field "$CF" sub mallory)" HTTP_COOKIE="op_sid=other"
-tamper "sid changed" "$(set_field "$CF" sid sid-2)" HTTP_COOKIE="op_sid=other"
+# The form of a hint from another session carries neither its sub nor
+# its sid; the confirmed sign-out journals this browser's session.
+case $BODY in *'name="sub"'*|*'name="sid"'*) bad "form carries sub or sid" ;; *) ok ;; esac
+cgi_post "$(set_field "$(set_field "$CF" sub mallory)" sid sid-2)" HTTP_COOKIE="op_sid=other"
+expect_R 303 "$U1"
+journal_ok confirmation app - other
+tamper "the same form from another browser session" "$CF" HTTP_COOKIE="op_sid=third"
 
 t "tamper: a forged token field"
 cgi_post "client_id=app&post_logout_redirect_uri=$E1&confirm=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -128,8 +128,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.plru = r.p[P_PLRU];
 			f.state = r.p[P_STATE];
 			f.ui_locales = r.p[P_UI_LOCALES];
-			f.sub = r.p[P_SUB];
-			f.sid = r.p[P_SID];
 			f.browser_sid.p = r.browser_sid;
 			f.browser_sid.sz = r.browser_sidsz;
 			token_ok = token_check(st.tkey, &f, r.p[P_CONFIRM].p,

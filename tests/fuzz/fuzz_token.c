@@ -1,7 +1,7 @@
 /*
  * fuzz_token.c - token_check of the confirmation form's token.  The input
- * is seven NUL-separated fields (client_id, post_logout_redirect_uri,
- * state, ui_locales, sub, sid, browser sid) and then the token.  Checks
+ * is five NUL-separated fields (client_id, post_logout_redirect_uri,
+ * state, ui_locales, browser sid) and then the token.  Checks
  * that nothing but the token minted for exactly these fields passes, and
  * that a freshly minted one does.  The key is FUZZ_DATA's secret, so the
  * seeds (made by seedtool from real confirmation pages) carry real tokens.
@@ -25,8 +25,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct token_fields	 f;
-	struct val		*v[7];
-	char			*copy[7], *tok, minted[TOKEN_SZ + 1];
+	struct val		*v[5];
+	char			*copy[5], *tok, minted[TOKEN_SZ + 1];
 	const uint8_t		*p = data, *end = data + size, *nul;
 	size_t			 i, toksz;
 	enum token_res		 res;
@@ -37,10 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v[1] = &f.plru;
 	v[2] = &f.state;
 	v[3] = &f.ui_locales;
-	v[4] = &f.sub;
-	v[5] = &f.sid;
-	v[6] = &f.browser_sid;
-	for (i = 0; i < 7; i++) {
+	v[4] = &f.browser_sid;
+	for (i = 0; i < 5; i++) {
 		if ((nul = memchr(p, '\0', (size_t)(end - p))) == NULL)
 			break;
 		if (nul > p) {
@@ -69,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	minted[size % (TOKEN_SZ - 1)] ^= 1;
 	FUZZ_ASSERT(token_check(tk, &f, minted, TOKEN_SZ, FUZZ_NOW) !=
 	    TOKEN_OK);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 5; i++)
 		free(copy[i]);
 	free(tok);
 	return 0;

@@ -220,8 +220,8 @@ if [ -f "$R/post-confirm-client" ]; then
 	perl -0pe 's/same-origin/cross-site/' "$R/post-confirm-client" > "$R/post-cross-site"
 	perl -0pe 's/op_sid=sid-1/op_sid=sid-2/' "$R/post-confirm-client" > "$R/post-other-session"
 fi
-printf 'app\000\000\000\000\000\000\000AAAA' > "$C/token/short"
-printf '\000\000\000\000\000\000\000' > "$C/token/empty"
+printf 'app\000\000\000\000\000AAAA' > "$C/token/short"
+printf '\000\000\000\000\000' > "$C/token/empty"
 
 cp "$R"/* "$C/req/"
 

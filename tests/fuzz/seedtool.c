@@ -6,7 +6,7 @@
  * the POST that page's "Sign out" button sends (same cookie and headers,
  * the hidden fields and the token).  With argv[2] "cancel", the "Stay
  * signed in" POST instead; with "token", the input of fuzz_token (the
- * seven bound fields, NUL-separated, then the token).  Exit 1 when there
+ * five bound fields, NUL-separated, then the token).  Exit 1 when there
  * is no form.
  * Built by mkcorpus.sh with cc against build/libcore.a; not a fuzz target.
  */
@@ -68,10 +68,6 @@ main(int argc, char *argv[])
 		putchar(0);
 		fwrite(d.form.ui_locales.p, 1, d.form.ui_locales.sz, stdout);
 		putchar(0);
-		fwrite(d.form.sub.p, 1, d.form.sub.sz, stdout);
-		putchar(0);
-		fwrite(d.form.sid.p, 1, d.form.sid.sz, stdout);
-		putchar(0);
 		fwrite(d.form.browser_sid.p, 1, d.form.browser_sid.sz, stdout);
 		putchar(0);
 		fputs(d.token, stdout);
@@ -85,8 +81,6 @@ main(int argc, char *argv[])
 		field(&body, "post_logout_redirect_uri", &d.form.plru);
 		field(&body, "state", &d.form.state);
 		field(&body, "ui_locales", &d.form.ui_locales);
-		field(&body, "sub", &d.form.sub);
-		field(&body, "sid", &d.form.sid);
 		tok.p = d.token;
 		tok.sz = strlen(d.token);
 		field(&body, "confirm", &tok);
