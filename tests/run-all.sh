@@ -12,7 +12,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults}
+ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -61,7 +61,13 @@ part refresh bash tests/refresh/run.sh
 part interop bash tests/interop/run.sh
 part browser bash tests/browser/run.sh
 part docs bash tests/docs/run.sh
-[ -f tests/faults/run-all.sh ] && part faults bash tests/faults/run-all.sh
+# Faults (tests/faults/): each script on its own, bounded in time; the long
+# run serves LONGRUN_N requests (1 000 000 by hand, 200 000 here).
+part faults timeout 600 bash tests/faults/run.sh
+part limits timeout 600 bash tests/faults/limits.sh
+part journal timeout 900 bash tests/faults/journal_concurrency.sh
+part longrun env LONGRUN_N="${LONGRUN_N:-200000}" timeout 1200 bash tests/faults/longrun.sh
+part privilege timeout 300 bash tests/faults/privilege.sh
 
 echo
 echo "=== summary (B=$B, VALGRIND=$VALGRIND)"
