@@ -196,4 +196,11 @@ cgi_get "client_id=$(urlenc '<b>nope</b>')"
 expect_E
 body_lacks '<b>nope</b>'
 
+t "a shell that sets only QUERY_STRING: no REQUEST_METHOD is a GET"
+H=$(good_hint)
+out=$(env -i PATH="$PATH" ENDSESSION_SANDBOX=0 QUERY_STRING="id_token_hint=$H&post_logout_redirect_uri=$E1&state=sh" \
+    "$ES" -c "$CONF" </dev/null | tr -d '\r')
+eq "status" "Status: 302 Found" "$(printf '%s\n' "$out" | head -n 1)"
+eq "location" "Location: $U1?state=sh" "$(printf '%s\n' "$out" | grep '^Location: ')"
+
 finish

@@ -47,7 +47,7 @@ static const struct method_case mcases[] = {
 	{ "PUT", FORM_CT, "client_id=b", 0, M_OTHER, REQ_OK, NULL },
 	{ "DELETE", NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
 	{ "get", NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
-	{ NULL, NULL, NULL, 0, M_OTHER, REQ_OK, NULL },
+	{ NULL, NULL, NULL, 0, M_GET, REQ_OK, "q" },	/* a shell sets none */
 };
 
 static void
