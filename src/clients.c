@@ -161,6 +161,23 @@ out:
 
 #define LINE(j) line_of(buf, sz, (j)->off)
 
+/*
+ * The members read of a client (OpenID Connect Dynamic Client
+ * Registration 1.0 section 2, RP-Initiated Logout 1.0 section 3.1); the
+ * rest of its metadata is checked, then skipped.  One line per member.
+ */
+static const struct json_keep client_keep[] = {
+	{ "client_id", NULL },
+	{ "client_name", NULL },
+	{ "post_logout_redirect_uris", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_keep file_keep[] = {
+	{ "clients", client_keep },
+	{ NULL, NULL }
+};
+
 struct registry *
 clients_parse(const char *buf, size_t sz, const char *path,
     struct es_err *err)
@@ -174,7 +191,7 @@ clients_parse(const char *buf, size_t sz, const char *path,
 	size_t			 erroff, i, k, mask, h;
 	int			 rc = 0;
 
-	if ((root = json_parse(&jar, buf, sz, &erroff, msg,
+	if ((root = json_parse_keep(&jar, file_keep, buf, sz, &erroff, msg,
 	    sizeof(msg))) == NULL) {
 		err_set(err, path, line_of(buf, sz, erroff), "%s", msg);
 		goto out;

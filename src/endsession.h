@@ -127,9 +127,18 @@ void	 b64url_encode(const unsigned char *in, size_t insz, char *out);
 
 /*
  * A strict JSON reader on top of yajl's callback parser: depth limit,
- * duplicate keys refused, NUL ("\u0000") refused, strict UTF-8, no
- * comments, nothing after the value.  The tree lives in the caller's arena.
+ * duplicate keys refused (at every level, skipped members included), NUL
+ * ("\u0000") refused, strict UTF-8, no comments, nothing after the value.
+ * The tree lives in the caller's arena.  It calls no libc function that
+ * may make a system call, so it runs inside the sandbox.
+ *
+ * Memory: json_parse_keep stores only the members a reader names; a
+ * skipped member costs 16 bytes while its object is open and nothing
+ * after.  The arena holds at most JSON_MEM_PER_BYTE bytes per input byte
+ * for input whose kept part is realistic metadata (README, "Limits");
+ * json_parse, which keeps everything, may take about 72.
  */
+#define JSON_MEM_PER_BYTE	4
 enum json_type {
 	JSON_NULL,
 	JSON_FALSE,
@@ -158,6 +167,24 @@ struct json {
  */
 struct json	*json_parse(struct arena *, const char *buf, size_t sz,
 		    size_t *erroff, char *errmsg, size_t errmsgsz);
+/*
+ * What a reader keeps of an object: a list of member names ended by a
+ * NULL name; sub is what is kept of the objects in that member's value
+ * (NULL: no member of them).  Adding a member a reader needs is one line.
+ */
+struct json_keep {
+	const char		*name;
+	const struct json_keep	*sub;
+};
+
+/*
+ * json_parse keeping of the root object (and of each object in an array
+ * there) only the members in keep; keep NULL keeps everything.  Skipped
+ * members are still checked and take part in the duplicate check.
+ */
+struct json	*json_parse_keep(struct arena *, const struct json_keep *keep,
+		    const char *buf, size_t sz, size_t *erroff, char *errmsg,
+		    size_t errmsgsz);
 /* Member key of an object, or NULL if obj is not an object or lacks it. */
 const struct json *json_get(const struct json *obj, const char *key);
 

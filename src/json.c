@@ -12,6 +12,14 @@
  * Children are collected on heap stacks while a container is open and
  * copied into the caller's arena in one piece when it closes, so an
  * array of n elements costs O(n), and nothing here recurses.
+ *
+ * A caller may pass the members it reads (struct json_keep); every other
+ * member is checked as strictly but skipped, not stored: only a 64-bit
+ * hash and an offset per member of each open object are held, for the
+ * duplicate check, and they go when the object closes.  Nothing on this
+ * path calls into libc beyond memory and string functions: it runs
+ * inside the seccomp sandbox, where glibc's qsort (which asks sysinfo()
+ * for the machine's memory) is killed.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,10 +33,22 @@
 /* An open array or object. */
 struct frame {
 	enum json_type	 type;
+	int		 skip;		/* a skipped value: nothing kept */
+	const struct json_keep *keep;	/* members kept of its objects */
 	size_t		 vbase;		/* its first child on the value stack */
 	size_t		 kbase;		/* its first key on the key stack */
+	size_t		 hbase;		/* its first key on the hash stack */
 	size_t		 off;
 };
+
+/* A key of an open object, kept or skipped, for the duplicate check. */
+struct khash {
+	uint64_t	 h;
+	size_t		 off;
+};
+
+/* The list of a kept member without one: its objects keep no member. */
+static const struct json_keep keep_none[] = { { NULL, NULL } };
 
 /* A key of an open object: arena copy, length, offset for errors. */
 struct keyref {
@@ -48,9 +68,15 @@ struct pctx {
 	struct json	*vals;		/* children of the open containers */
 	size_t		 nvals;
 	size_t		 capvals;
-	struct keyref	*keys;		/* keys of the open objects */
+	struct keyref	*keys;		/* kept keys of the open objects */
 	size_t		 nkeys;
 	size_t		 capkeys;
+	struct khash	*hs;		/* every key of the open objects */
+	size_t		 nhs;
+	size_t		 caphs;
+	const struct json_keep *rootkeep; /* NULL: keep everything */
+	int		 pskip;		/* the value after the last key: */
+	const struct json_keep *pkeep;	/* skipped?  what it keeps */
 	struct json	 root;
 	int		 haveroot;
 	const char	*err;		/* set when a callback stops the parse */
@@ -105,7 +131,45 @@ grow(void **p, size_t *cap, size_t n, size_t elsz)
 	return 1;
 }
 
-/* Hands a finished value to its container, or makes it the root. */
+/*
+ * Whether the value about to start is skipped, and what the objects in
+ * it keep (NULL: everything).  In an object that was decided by its key.
+ */
+static void
+value_ctx(const struct pctx *c, int *skip, const struct json_keep **keep)
+{
+	const struct frame	*f;
+
+	if (c->depth == 0) {
+		*skip = 0;
+		*keep = c->rootkeep;
+		return;
+	}
+	f = &c->fr[c->depth - 1];
+	if (f->type == JSON_OBJECT) {
+		*skip = c->pskip;
+		*keep = c->pkeep;
+	} else {
+		*skip = f->skip;
+		*keep = f->keep;
+	}
+}
+
+static int
+skipping(const struct pctx *c)
+{
+	const struct json_keep	*keep;
+	int			 skip;
+
+	value_ctx(c, &skip, &keep);
+	return skip;
+}
+
+/*
+ * Hands a finished kept value to its container, or makes it the root.
+ * Callers drop a skipped value instead (scalars: skipping, asked before
+ * the value's keys can change it; containers: their frame's skip).
+ */
 static int
 push(struct pctx *c, const struct json *v)
 {
@@ -121,23 +185,25 @@ push(struct pctx *c, const struct json *v)
 }
 
 /*
- * Checks a string or key yajl has decoded (escapes resolved) and copies
- * it, NUL-terminated, into the arena.  yajl's own UTF-8 check is loose,
- * and it passes "\u0000" through as a NUL byte.
+ * Checks a string or key yajl has decoded (escapes resolved): yajl's own
+ * UTF-8 check is loose, and it passes "\u0000" through as a NUL byte.
  */
+static int
+str_check(struct pctx *c, const unsigned char *s, size_t sz, size_t off)
+{
+	if (memchr(s, '\0', sz) != NULL)
+		return fail(c, "NUL in string", off);
+	if (!utf8_valid((const char *)s, sz))
+		return fail(c, "invalid UTF-8", off);
+	return 1;
+}
+
+/* Copies a checked string, NUL-terminated, into the arena. */
 static const char *
 str_copy(struct pctx *c, const unsigned char *s, size_t sz, size_t off)
 {
 	const char	*p;
 
-	if (memchr(s, '\0', sz) != NULL) {
-		fail(c, "NUL in string", off);
-		return NULL;
-	}
-	if (!utf8_valid((const char *)s, sz)) {
-		fail(c, "invalid UTF-8", off);
-		return NULL;
-	}
 	if ((p = arena_strndup(c->ar, (const char *)s, sz)) == NULL)
 		fail(c, "out of memory", off);
 	return p;
@@ -236,6 +302,8 @@ cb_literal(struct pctx *c, enum json_type type, size_t len)
 	struct json	 v;
 	size_t		 end = here(c);
 
+	if (skipping(c))
+		return 1;
 	memset(&v, 0, sizeof(v));
 	v.type = type;
 	v.off = end >= len ? end - len : 0;
@@ -301,6 +369,8 @@ cb_number(void *ctx, const char *s, size_t sz)
 	struct json	 v;
 	size_t		 end = here(c);
 
+	if (skipping(c))
+		return 1;
 	memset(&v, 0, sizeof(v));
 	v.type = JSON_NUMBER;
 	v.off = end >= sz ? end - sz : 0;
@@ -324,21 +394,68 @@ cb_string(void *ctx, const unsigned char *s, size_t sz)
 	v.off = str_start(c, end);
 	if (!esc_check(c, v.off, end))
 		return fail(c, "invalid surrogate escape", v.off);
+	if (!str_check(c, s, sz, v.off))
+		return 0;
+	if (skipping(c))
+		return 1;
 	if ((v.s = str_copy(c, s, sz, v.off)) == NULL)
 		return 0;
 	v.sz = sz;
 	return push(c, &v);
 }
 
+/* FNV-1a, 64 bits: equal keys, equal hashes; see dup_check. */
+static uint64_t
+key_hash(const unsigned char *s, size_t sz)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < sz; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * A member's key: checked, hashed for the duplicate check, then looked
+ * up in the object's keep list, which decides whether its value is kept.
+ */
 static int
 cb_map_key(void *ctx, const unsigned char *s, size_t sz)
 {
-	struct pctx	*c = ctx;
-	struct keyref	*k;
-	size_t		 end = here(c), off = str_start(c, end);
+	struct pctx		*c = ctx;
+	struct frame		*f = &c->fr[c->depth - 1];
+	const struct json_keep	*m = NULL;
+	struct keyref		*k;
+	size_t			 end = here(c), off = str_start(c, end);
 
 	if (!esc_check(c, off, end))
 		return fail(c, "invalid surrogate escape", off);
+	if (!str_check(c, s, sz, off))
+		return 0;
+	if (!grow((void **)&c->hs, &c->caphs, c->nhs, sizeof(*c->hs)))
+		return fail(c, "out of memory", off);
+	c->hs[c->nhs].h = key_hash(s, sz);
+	c->hs[c->nhs].off = off;
+	c->nhs++;
+
+	c->pskip = 1;
+	c->pkeep = keep_none;
+	if (f->skip)
+		return 1;
+	if (f->keep != NULL) {
+		for (m = f->keep; m->name != NULL; m++)
+			if (strlen(m->name) == sz &&
+			    memcmp(m->name, s, sz) == 0)
+				break;
+		if (m->name == NULL)
+			return 1;
+	}
+	c->pskip = 0;
+	c->pkeep = m == NULL ? NULL : m->sub != NULL ? m->sub : keep_none;
+
 	if (!grow((void **)&c->keys, &c->capkeys, c->nkeys, sizeof(*k)))
 		return fail(c, "out of memory", off);
 	k = &c->keys[c->nkeys];
@@ -362,10 +479,13 @@ open_container(struct pctx *c, enum json_type type)
 
 	if (c->depth == LIM_JSON_DEPTH)
 		return fail(c, msg_deep, off);
-	f = &c->fr[c->depth++];
+	f = &c->fr[c->depth];
+	value_ctx(c, &f->skip, &f->keep);
+	c->depth++;
 	f->type = type;
 	f->vbase = c->nvals;
 	f->kbase = c->nkeys;
+	f->hbase = c->nhs;
 	f->off = off;
 	return 1;
 }
@@ -382,48 +502,79 @@ cb_start_array(void *ctx)
 	return open_container(ctx, JSON_ARRAY);
 }
 
+/* Orders key hashes by value, then by offset. */
 static int
-keycmp(const void *a, const void *b)
+kh_less(const struct khash *a, const struct khash *b)
 {
-	const struct keyref	*ka = a, *kb = b;
-	size_t			 n = ka->sz < kb->sz ? ka->sz : kb->sz;
-	int			 r;
+	return a->h < b->h || (a->h == b->h && a->off < b->off);
+}
 
-	if ((r = memcmp(ka->p, kb->p, n)) != 0)
-		return r;
-	return (ka->sz > kb->sz) - (ka->sz < kb->sz);
+static void
+kh_sift(struct khash *k, size_t i, size_t n)
+{
+	struct khash	 t;
+	size_t		 ch;
+
+	while ((ch = 2 * i + 1) < n) {
+		if (ch + 1 < n && kh_less(&k[ch], &k[ch + 1]))
+			ch++;
+		if (!kh_less(&k[i], &k[ch]))
+			break;
+		t = k[i];
+		k[i] = k[ch];
+		k[ch] = t;
+		i = ch;
+	}
 }
 
 /*
- * Refuses an object with two equal keys.  Small objects compare every
- * pair; larger ones sort the keys (their stack slice, which is dropped
- * afterwards) and compare neighbours, O(n log n) for 100 000 members.
- * The error points at the later of the two.
+ * Heapsort: in place, O(n log n) in the worst case, no recursion, no
+ * scratch, and no call into libc (glibc's qsort may call sysinfo()).
+ */
+static void
+kh_sort(struct khash *k, size_t n)
+{
+	struct khash	 t;
+	size_t		 i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0; )
+		kh_sift(k, i, n);
+	for (i = n - 1; i > 0; i--) {
+		t = k[0];
+		k[0] = k[i];
+		k[i] = t;
+		kh_sift(k, 0, i);
+	}
+}
+
+/*
+ * Refuses an object with two equal keys (RFC 8259 section 4 leaves them
+ * to the reader; we read them as an attack).  k holds the hash of each
+ * of its n keys, kept or skipped; sorting them puts equal ones side by
+ * side.  Two different keys with the same 64-bit hash are refused too:
+ * a crafted collision can only get its own input refused.  The error
+ * points at the earliest key that repeats one before it.
  */
 static int
-dup_check(struct pctx *c, struct keyref *k, size_t n)
+dup_check(struct pctx *c, struct khash *k, size_t n)
 {
-	size_t	 i, j;
+	size_t	 i, off = SIZE_MAX;
 
-	if (n <= 8) {
-		for (i = 0; i < n; i++)
-			for (j = i + 1; j < n; j++)
-				if (keycmp(&k[i], &k[j]) == 0)
-					return fail(c, "duplicate key",
-					    k[j].off);
-		return 1;
-	}
-	qsort(k, n, sizeof(*k), keycmp);
+	kh_sort(k, n);
 	for (i = 1; i < n; i++)
-		if (keycmp(&k[i - 1], &k[i]) == 0)
-			return fail(c, "duplicate key",
-			    k[i].off > k[i - 1].off ? k[i].off : k[i - 1].off);
+		if (k[i].h == k[i - 1].h && k[i].off < off)
+			off = k[i].off;
+	if (off != SIZE_MAX)
+		return fail(c, "duplicate key", off);
 	return 1;
 }
 
 /*
- * Closes the innermost container: its children (and keys) move from the
- * stacks into the arena in one copy, and it becomes a child itself.
+ * Closes the innermost container: after the duplicate check its kept
+ * children (and keys) move from the stacks into the arena in one copy,
+ * and it becomes a child itself, unless it is skipped.
  */
 static int
 close_container(struct pctx *c)
@@ -432,6 +583,12 @@ close_container(struct pctx *c)
 	struct json	 v;
 	size_t		 n = c->nvals - f->vbase, i;
 
+	if (f->type == JSON_OBJECT &&
+	    !dup_check(c, c->hs + f->hbase, c->nhs - f->hbase))
+		return 0;
+	c->nhs = f->hbase;
+	if (f->skip)
+		return 1;
 	memset(&v, 0, sizeof(v));
 	v.type = f->type;
 	v.off = f->off;
@@ -449,8 +606,6 @@ close_container(struct pctx *c)
 			return fail(c, "out of memory", f->off);
 		for (i = 0; i < n; i++)
 			v.k[i] = c->keys[f->kbase + i].p;
-		if (!dup_check(c, c->keys + f->kbase, n))
-			return 0;
 	}
 	c->nvals = f->vbase;
 	c->nkeys = f->kbase;
@@ -512,6 +667,21 @@ struct json *
 json_parse(struct arena *ar, const char *buf, size_t sz, size_t *erroff,
     char *errmsg, size_t errmsgsz)
 {
+	return json_parse_keep(ar, NULL, buf, sz, erroff, errmsg, errmsgsz);
+}
+
+/*
+ * json_parse, keeping of each object only the members named in keep (for
+ * the root object, and for objects in arrays under it) and, below a kept
+ * member, what its sub list names (none when NULL).  Arrays under a kept
+ * member are kept whole.  Every skipped member is checked as strictly as
+ * a kept one, and counts for the duplicate check.  keep NULL keeps all.
+ */
+struct json *
+json_parse_keep(struct arena *ar, const struct json_keep *keep,
+    const char *buf, size_t sz, size_t *erroff, char *errmsg,
+    size_t errmsgsz)
+{
 	struct pctx	 c;
 	struct json	*res = NULL;
 	yajl_status	 st;
@@ -522,6 +692,7 @@ json_parse(struct arena *ar, const char *buf, size_t sz, size_t *erroff,
 	c.ar = ar;
 	c.buf = buf;
 	c.sz = sz;
+	c.rootkeep = keep;
 	msg[0] = '\0';
 
 	if ((c.h = yajl_alloc(&callbacks, NULL, &c)) == NULL) {
@@ -570,6 +741,7 @@ out:
 		yajl_free(c.h);
 	free(c.vals);
 	free(c.keys);
+	free(c.hs);
 	if (res == NULL) {
 		if (erroff != NULL)
 			*erroff = off > sz ? sz : off;

@@ -265,6 +265,29 @@ for_signatures(const struct json *jwk)
 static int	 key_contexts(struct key *);
 static void	 key_free(struct key *);
 
+/*
+ * The JWK members read (RFC 7517 section 4, RFC 7518 section 6); the
+ * rest, private members included, are checked, then skipped.
+ */
+static const struct json_keep jwk_keep[] = {
+	{ "kty", NULL },
+	{ "kid", NULL },
+	{ "alg", NULL },
+	{ "use", NULL },
+	{ "key_ops", NULL },
+	{ "crv", NULL },
+	{ "n", NULL },
+	{ "e", NULL },
+	{ "x", NULL },
+	{ "y", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_keep jwks_keep[] = {
+	{ "keys", jwk_keep },
+	{ NULL, NULL }
+};
+
 struct keyset *
 jwks_parse(const char *buf, size_t sz, const char *path, enum jwks_check chk,
     struct es_err *err)
@@ -279,7 +302,7 @@ jwks_parse(const char *buf, size_t sz, const char *path, enum jwks_check chk,
 	enum alg		 a;
 	int			 rc = 0;
 
-	if ((root = json_parse(&jar, buf, sz, &erroff, msg,
+	if ((root = json_parse_keep(&jar, jwks_keep, buf, sz, &erroff, msg,
 	    sizeof(msg))) == NULL) {
 		err_set(err, path, line_of(buf, sz, erroff), "%s", msg);
 		goto out;
