@@ -73,6 +73,7 @@ void	*arena_alloc(struct arena *, size_t);
 void	*arena_calloc(struct arena *, size_t, size_t);
 char	*arena_strndup(struct arena *, const char *, size_t);
 void	 arena_reset(struct arena *);
+size_t	 arena_size(const struct arena *);
 void	 arena_free(struct arena *);
 
 /*
@@ -134,11 +135,12 @@ void	 b64url_encode(const unsigned char *in, size_t insz, char *out);
  *
  * Memory: json_parse_keep stores only the members a reader names; a
  * skipped member costs 16 bytes while its object is open and nothing
- * after.  The arena holds at most JSON_MEM_PER_BYTE bytes per input byte
- * for input whose kept part is realistic metadata (README, "Limits");
- * json_parse, which keeps everything, may take about 72.
+ * after.  What a parse takes (arena and its own stacks) never exceeds
+ * JSON_MEM_PER_BYTE bytes per input byte plus JSON_MEM_SLACK: input
+ * that would need more is refused as too dense (README, "Limits").
  */
-#define JSON_MEM_PER_BYTE	4
+#define JSON_MEM_PER_BYTE	16
+#define JSON_MEM_SLACK		(64 * 1024)
 enum json_type {
 	JSON_NULL,
 	JSON_FALSE,
@@ -149,15 +151,20 @@ enum json_type {
 	JSON_OBJECT,
 };
 
+/* 40 bytes: a field is read only for the types it is named for. */
 struct json {
 	enum json_type	  type;
-	size_t		  off;	/* byte offset of the value in the input */
-	const char	 *s;	/* STRING: value; NUMBER: its literal text */
-	size_t		  sz;	/* STRING, NUMBER: length; ARRAY, OBJECT: count */
 	int		  isint; /* NUMBER: an integer literal that fits int64 */
-	int64_t		  i;	/* NUMBER: its value when isint */
-	struct json	 *v;	/* ARRAY, OBJECT: sz children */
-	const char	**k;	/* OBJECT: sz keys, parallel to v */
+	size_t		  off;	/* byte offset of the value in the input */
+	size_t		  sz;	/* STRING, NUMBER: length; ARRAY, OBJECT: count */
+	union {
+		const char	 *s;	/* STRING: value; NUMBER: literal text */
+		struct json	 *v;	/* ARRAY, OBJECT: sz children */
+	};
+	union {
+		int64_t		  i;	/* NUMBER: its value when isint */
+		const char	**k;	/* OBJECT: sz keys, parallel to v */
+	};
 };
 
 /*

@@ -41,6 +41,13 @@ struct frame {
 	size_t		 off;
 };
 
+/* A heap stack: its elements, capacity and high-water mark. */
+struct stack {
+	void		*p;
+	size_t		 cap;
+	size_t		 hw;
+};
+
 /* A key of an open object, kept or skipped, for the duplicate check. */
 struct khash {
 	uint64_t	 h;
@@ -65,16 +72,18 @@ struct pctx {
 	size_t		 base;		/* add to yajl_get_bytes_consumed */
 	struct frame	 fr[LIM_JSON_DEPTH];
 	size_t		 depth;
-	struct json	*vals;		/* children of the open containers */
+	struct stack	 vst;		/* vals: children of open containers */
+	struct json	*vals;
 	size_t		 nvals;
-	size_t		 capvals;
-	struct keyref	*keys;		/* kept keys of the open objects */
+	struct stack	 kst;		/* keys: kept keys of open objects */
+	struct keyref	*keys;
 	size_t		 nkeys;
-	size_t		 capkeys;
-	struct khash	*hs;		/* every key of the open objects */
+	struct stack	 hst;		/* hs: every key of the open objects */
+	struct khash	*hs;
 	size_t		 nhs;
-	size_t		 caphs;
 	const struct json_keep *rootkeep; /* NULL: keep everything */
+	size_t		 budget;	/* bytes of memory we may take */
+	size_t		 spent;		/* arena bytes and stack capacity */
 	int		 pskip;		/* the value after the last key: */
 	const struct json_keep *pkeep;	/* skipped?  what it keeps */
 	struct json	 root;
@@ -109,25 +118,64 @@ fail(struct pctx *c, const char *msg, size_t off)
 	return 0;
 }
 
-/* Grows a heap stack of elements of size elsz to hold one more. */
+/* Stands for "over the memory budget", formatted at the end. */
+static const char msg_dense[] = "too dense";
+
+/*
+ * Counts n more bytes of memory against the budget of JSON_MEM_PER_BYTE
+ * per input byte plus JSON_MEM_SLACK; stops the parse when they do not
+ * fit.
+ */
 static int
-grow(void **p, size_t *cap, size_t n, size_t elsz)
+charge(struct pctx *c, size_t n, size_t off)
+{
+	if (n > c->budget - c->spent)
+		return fail(c, msg_dense, off);
+	c->spent += n;
+	return 1;
+}
+
+/* arena_alloc, counted (rounded as the arena rounds) against the budget. */
+static void *
+ar_alloc(struct pctx *c, size_t sz, size_t off)
+{
+	void	*p;
+
+	if (sz > SIZE_MAX - 15 || !charge(c, (sz + 15) & ~(size_t)15, off))
+		return NULL;
+	if ((p = arena_alloc(c->ar, sz)) == NULL)
+		fail(c, "out of memory", off);
+	return p;
+}
+
+/*
+ * Makes room on a heap stack s of elements of size elsz for its element
+ * n.  What the stack ever held (its high-water mark) counts against the
+ * budget; the doubling beyond it is address space that is never touched.
+ */
+static int
+grow(struct pctx *c, struct stack *s, size_t n, size_t elsz, size_t off)
 {
 	size_t	 ncap;
 	void	*np;
 
-	if (n < *cap)
+	if (n >= s->hw) {
+		if (!charge(c, (n + 1 - s->hw) * elsz, off))
+			return 0;
+		s->hw = n + 1;
+	}
+	if (n < s->cap)
 		return 1;
-	ncap = *cap ? *cap : 64;
+	ncap = s->cap ? s->cap : 16;
 	while (ncap <= n) {
 		if (ncap > SIZE_MAX / 2 / elsz)
-			return 0;
+			return fail(c, "out of memory", off);
 		ncap *= 2;
 	}
-	if ((np = realloc(*p, ncap * elsz)) == NULL)
-		return 0;
-	*p = np;
-	*cap = ncap;
+	if ((np = realloc(s->p, ncap * elsz)) == NULL)
+		return fail(c, "out of memory", off);
+	s->p = np;
+	s->cap = ncap;
 	return 1;
 }
 
@@ -178,8 +226,9 @@ push(struct pctx *c, const struct json *v)
 		c->haveroot = 1;
 		return 1;
 	}
-	if (!grow((void **)&c->vals, &c->capvals, c->nvals, sizeof(*v)))
-		return fail(c, "out of memory", v->off);
+	if (!grow(c, &c->vst, c->nvals, sizeof(*v), v->off))
+		return 0;
+	c->vals = c->vst.p;
 	c->vals[c->nvals++] = *v;
 	return 1;
 }
@@ -202,10 +251,12 @@ str_check(struct pctx *c, const unsigned char *s, size_t sz, size_t off)
 static const char *
 str_copy(struct pctx *c, const unsigned char *s, size_t sz, size_t off)
 {
-	const char	*p;
+	char	*p;
 
-	if ((p = arena_strndup(c->ar, (const char *)s, sz)) == NULL)
-		fail(c, "out of memory", off);
+	if (sz == SIZE_MAX || (p = ar_alloc(c, sz + 1, off)) == NULL)
+		return NULL;
+	memcpy(p, s, sz);
+	p[sz] = '\0';
 	return p;
 }
 
@@ -374,8 +425,8 @@ cb_number(void *ctx, const char *s, size_t sz)
 	memset(&v, 0, sizeof(v));
 	v.type = JSON_NUMBER;
 	v.off = end >= sz ? end - sz : 0;
-	if ((v.s = arena_strndup(c->ar, s, sz)) == NULL)
-		return fail(c, "out of memory", v.off);
+	if ((v.s = str_copy(c, (const unsigned char *)s, sz, v.off)) == NULL)
+		return 0;
 	v.sz = sz;
 	v.isint = num_int(s, sz, &v.i);
 	return push(c, &v);
@@ -435,8 +486,9 @@ cb_map_key(void *ctx, const unsigned char *s, size_t sz)
 		return fail(c, "invalid surrogate escape", off);
 	if (!str_check(c, s, sz, off))
 		return 0;
-	if (!grow((void **)&c->hs, &c->caphs, c->nhs, sizeof(*c->hs)))
-		return fail(c, "out of memory", off);
+	if (!grow(c, &c->hst, c->nhs, sizeof(*c->hs), off))
+		return 0;
+	c->hs = c->hst.p;
 	c->hs[c->nhs].h = key_hash(s, sz);
 	c->hs[c->nhs].off = off;
 	c->nhs++;
@@ -456,8 +508,9 @@ cb_map_key(void *ctx, const unsigned char *s, size_t sz)
 	c->pskip = 0;
 	c->pkeep = m == NULL ? NULL : m->sub != NULL ? m->sub : keep_none;
 
-	if (!grow((void **)&c->keys, &c->capkeys, c->nkeys, sizeof(*k)))
-		return fail(c, "out of memory", off);
+	if (!grow(c, &c->kst, c->nkeys, sizeof(*k), off))
+		return 0;
+	c->keys = c->kst.p;
 	k = &c->keys[c->nkeys];
 	if ((k->p = str_copy(c, s, sz, off)) == NULL)
 		return 0;
@@ -597,13 +650,13 @@ close_container(struct pctx *c)
 		return fail(c, "internal error", f->off);
 	if (n > 0) {
 		/* n elements already fit on the heap stack: no overflow. */
-		if ((v.v = arena_alloc(c->ar, n * sizeof(*v.v))) == NULL)
-			return fail(c, "out of memory", f->off);
+		if ((v.v = ar_alloc(c, n * sizeof(*v.v), f->off)) == NULL)
+			return 0;
 		memcpy(v.v, c->vals + f->vbase, n * sizeof(*v.v));
 	}
 	if (f->type == JSON_OBJECT && n > 0) {
-		if ((v.k = arena_alloc(c->ar, n * sizeof(*v.k))) == NULL)
-			return fail(c, "out of memory", f->off);
+		if ((v.k = ar_alloc(c, n * sizeof(*v.k), f->off)) == NULL)
+			return 0;
 		for (i = 0; i < n; i++)
 			v.k[i] = c->keys[f->kbase + i].p;
 	}
@@ -693,6 +746,8 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
 	c.buf = buf;
 	c.sz = sz;
 	c.rootkeep = keep;
+	c.budget = sz > (SIZE_MAX - JSON_MEM_SLACK) / JSON_MEM_PER_BYTE ?
+	    SIZE_MAX : sz * JSON_MEM_PER_BYTE + JSON_MEM_SLACK;
 	msg[0] = '\0';
 
 	if ((c.h = yajl_alloc(&callbacks, NULL, &c)) == NULL) {
@@ -717,6 +772,9 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
 		if (c.err == msg_deep)
 			snprintf(msg, sizeof(msg), "nesting deeper than %d",
 			    LIM_JSON_DEPTH);
+		else if (c.err == msg_dense)
+			snprintf(msg, sizeof(msg), "needs more than %d bytes "
+			    "of memory per byte of input", JSON_MEM_PER_BYTE);
 		else
 			snprintf(msg, sizeof(msg), "%s",
 			    c.err != NULL ? c.err : "syntax error");
@@ -739,9 +797,9 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
 out:
 	if (c.h != NULL)
 		yajl_free(c.h);
-	free(c.vals);
-	free(c.keys);
-	free(c.hs);
+	free(c.vst.p);
+	free(c.kst.p);
+	free(c.hst.p);
 	if (res == NULL) {
 		if (erroff != NULL)
 			*erroff = off > sz ? sz : off;

@@ -148,6 +148,18 @@ arena_alloc(struct arena *a, size_t sz)
 	return c->data + c->used - need;
 }
 
+/* Bytes the arena holds from malloc: its chunks, headers included. */
+size_t
+arena_size(const struct arena *a)
+{
+	const struct arena_chunk	*c;
+	size_t				 n = 0;
+
+	for (c = a->head; c != NULL; c = c->next)
+		n += sizeof(*c) + c->cap;
+	return n;
+}
+
 void *
 arena_calloc(struct arena *a, size_t n, size_t sz)
 {

@@ -1,7 +1,9 @@
 /*
  * fuzz_json.c - json_parse, the strict reader every file and token goes
  * through.  Walks the tree and checks what the header promises: no NUL in
- * strings or keys, depth within LIM_JSON_DEPTH, no duplicate keys.
+ * strings or keys, depth within LIM_JSON_DEPTH, no duplicate keys.  Then
+ * parses again keeping only a few members (json_parse_keep): skipping
+ * must never make the reader less strict, and keeps only what is named.
  */
 #include "fuzz.h"
 
@@ -41,14 +43,48 @@ walk(const struct json *j, size_t depth, size_t insz)
 	}
 }
 
+static const struct json_keep sub_keep[] = {
+	{ "b", NULL },
+	{ "k", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_keep root_keep[] = {
+	{ "a", sub_keep },
+	{ "m7", NULL },
+	{ "clients", sub_keep },
+	{ NULL, NULL }
+};
+
+/* Every key of a kept object is in its list; below, in the sub lists. */
+static void
+walk_keep(const struct json *j, const struct json_keep *keep)
+{
+	const struct json_keep	*m;
+	size_t			 i;
+
+	if (j->type == JSON_ARRAY)
+		for (i = 0; i < j->sz; i++)
+			walk_keep(&j->v[i], keep);
+	if (j->type != JSON_OBJECT)
+		return;
+	for (i = 0; i < j->sz; i++) {
+		for (m = keep; m->name != NULL; m++)
+			if (strcmp(m->name, j->k[i]) == 0)
+				break;
+		FUZZ_ASSERT(m->name != NULL);
+		walk_keep(&j->v[i], m->sub != NULL ? m->sub : &sub_keep[2]);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena		 ar = { NULL };
-	const struct json	*root;
-	char			 msg[128];
+	const struct json	*root, *kept;
+	char			 msg[128], kmsg[128];
 	char			*in = fuzz_dup(data, size);
-	size_t			 off = 0;
+	size_t			 off = 0, koff = 0;
 
 	msg[0] = '\0';
 	if ((root = json_parse(&ar, in, size, &off, msg, sizeof(msg))) !=
@@ -59,6 +95,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strchr(msg, '\n') == NULL);
 		FUZZ_ASSERT(off <= size);
 	}
+
+	kmsg[0] = '\0';
+	if ((kept = json_parse_keep(&ar, root_keep, in, size, &koff, kmsg,
+	    sizeof(kmsg))) != NULL) {
+		walk(kept, 1, size);
+		walk_keep(kept, root_keep);
+		/* Only keeping everything may be too dense. */
+		FUZZ_ASSERT(root != NULL ||
+		    strstr(msg, "bytes of memory") != NULL);
+	} else if (root == NULL && strstr(msg, "bytes of memory") == NULL &&
+	    strstr(kmsg, "bytes of memory") == NULL) {
+		/* The same input, the same error, wherever it is. */
+		FUZZ_ASSERT(strcmp(msg, kmsg) == 0);
+		FUZZ_ASSERT(off == koff);
+	} else
+		FUZZ_ASSERT(root == NULL ||
+		    strstr(kmsg, "out of memory") != NULL);
 	arena_free(&ar);
 	free(in);
 	return 0;

@@ -291,6 +291,26 @@ printf -- '-0.0e-0' > "$S/negzero"
 printf '"\\ud800"' > "$S/lone-surrogate"
 printf '"\xc3\x28"' > "$S/badutf8"
 
+# ------------------------------------------------------------ wide
+# Objects of 43, 120 and 400 members: glibc's qsort called sysinfo() from
+# 43 on, which the sandbox kills.
+wide_seeds() {
+	local n m hs
+	for n in 43 120 400; do
+		m=$(perl -e 'print join(",", map { "\"m$_\":0" } 0 .. $ARGV[0] - 1)' "$n")
+		printf '{%s}' "$m" > "$C/json/wide$n"
+		printf '{%s,"m7":1}' "$m" > "$C/json/wide$n-dup"
+		hs=$(printf '{"alg":"RS256",%s}' "$m" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+		printf '%s.e30.AA' "$hs" > "$C/hint/wide$n-unsigned"
+		mint rsa.pem RS256 rsa1 "$(claims '"app"')" -H "{$m}" | tr -d '\n' > "$C/hint/wide$n-header"
+		mint rsa.pem RS256 rsa1 "$(claims '"app"' sid-1 "" "$m")" | tr -d '\n' > "$C/hint/wide$n-claims"
+	done
+	perl -e 'my @c = map { my $i = $_; "{\"client_id\":\"c$i\",\"client_name\":\"C $i\",\"post_logout_redirect_uris\":[\"https://c$i.example/\"]," .
+	    join(",", map { "\"x$_\":" . ("true", "1", "\"a\"", "[0,1]", "null", "{\"k\":0}")[$_ % 6] } 3 .. 59) . "}" } 0 .. 2;
+	    print "{\"clients\":[" . join(",", @c) . "]}"' > "$C/clients/wide60.json"
+}
+wide_seeds
+
 # ------------------------------------------------------------ locale
 O=$C/locale
 printf '\000sv en\000en-US,en;q=0.9' > "$O/ui-sv"
