@@ -508,6 +508,275 @@ test_json_clients(void)
 	arena_free(&ar);
 }
 
+/*
+ * Objects of more members than the old small-object path (8) and than
+ * the count (43) from which glibc's qsort called sysinfo(), which the
+ * sandbox kills: each parses, and a duplicate anywhere in it is refused
+ * at the offset of its second occurrence, kept or skipped.
+ */
+static void
+test_json_wide(void)
+{
+	static const size_t		 ns[] = { 9, 42, 43, 120, 400, 100000 };
+	static const struct json_keep	 keep[] = {
+		{ "m3", NULL },
+		{ NULL, NULL }
+	};
+	struct arena	 ar = { NULL };
+	struct buf	 b;
+	struct json	*j;
+	char		 msg[128];
+	size_t		 i, k, n, off, dupoff;
+
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		n = ns[i];
+		buf_reset(&b);
+		buf_addc(&b, '{');
+		for (k = 0; k < n; k++)
+			buf_addf(&b, "%s\"m%zu\":%zu", k ? "," : "", k, k);
+		buf_addc(&b, '}');
+		CU_ASSERT_FALSE_FATAL(b.oom);
+		j = parse(&ar, b.p, b.sz, &off, msg, sizeof(msg));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		CU_ASSERT_EQUAL(j->sz, n);
+		j = json_parse_keep(&ar, keep, b.p, b.sz, &off, msg,
+		    sizeof(msg));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		CU_ASSERT_EQUAL(j->sz, 1);
+		CU_ASSERT_EQUAL(json_get(j, "m3")->i, 3);
+
+		/* m1 again, last: a skipped key repeated. */
+		b.sz--;
+		dupoff = b.sz + 1;
+		buf_adds(&b, ",\"m1\":0}");
+		CU_ASSERT_PTR_NULL(parse(&ar, b.p, b.sz, &off, msg,
+		    sizeof(msg)));
+		CU_ASSERT_STRING_EQUAL(msg, "duplicate key");
+		CU_ASSERT_EQUAL(off, dupoff);
+		CU_ASSERT_PTR_NULL(json_parse_keep(&ar, keep, b.p, b.sz, &off,
+		    msg, sizeof(msg)));
+		CU_ASSERT_STRING_EQUAL(msg, "duplicate key");
+		CU_ASSERT_EQUAL(off, dupoff);
+		/* The same, one level down in a skipped member's array. */
+		buf_reset(&b);
+		buf_adds(&b, "{\"m3\":1,\"x\":[{");
+		for (k = 0; k < n; k++)
+			buf_addf(&b, "\"m%zu\":0,", k);
+		dupoff = b.sz;
+		buf_adds(&b, "\"m0\":0}]}");
+		CU_ASSERT_PTR_NULL(json_parse_keep(&ar, keep, b.p, b.sz, &off,
+		    msg, sizeof(msg)));
+		CU_ASSERT_STRING_EQUAL(msg, "duplicate key");
+		CU_ASSERT_EQUAL(off, dupoff);
+		arena_reset(&ar);
+	}
+	buf_free(&b);
+	arena_free(&ar);
+}
+
+/* What json_parse_keep keeps, and that skipping relaxes no check. */
+static const struct json_keep kk_sub[] = {
+	{ "d", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_keep kk[] = {
+	{ "a", NULL },
+	{ "c", kk_sub },
+	{ "o", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_case keep_cases[] = {
+	/* Each error is the one json_parse gives, at the same offset. */
+	{ "{\"x\":\"\\ud800\"}", 0, "invalid surrogate escape" },
+	{ "{\"x\":\"a\\u0000b\"}", 0, "NUL in string" },
+	{ "{\"x\\u0000\":1}", 0, "NUL in string" },
+	{ "{\"x\":\"\xc0\xaf\"}", 0, "invalid UTF-8" },
+	{ "{\"x\":\"\xed\xa0\x80\"}", 0, "invalid UTF-8" },
+	{ "{\"\xf4\x90\x80\x80\":1}", 0, "invalid UTF-8" },
+	{ "{\"x\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}", 0, "nesting deeper" },
+	{ "{\"x\":1,\"x\":2}", 0, "duplicate key" },
+	{ "{\"a\":1,\"x\":2,\"a\":3}", 0, "duplicate key" },
+	{ "{\"x\":1,\"a\":2,\"x\":3}", 0, "duplicate key" },
+	{ "{\"a\":1,\"x\":{\"y\":1,\"y\":2}}", 0, "duplicate key" },
+	{ "{\"x\":[{\"y\":1},{\"z\":[{\"y\":1,\"y\":2}]}]}", 0,
+	  "duplicate key" },
+	{ "{\"c\":{\"d\":1,\"e\":2,\"e\":3}}", 0, "duplicate key" },
+	{ "{\"o\":{\"k\":1,\"k\":2}}", 0, "duplicate key" },
+	{ "{\"x\":[1,]}", 0, "" },
+	{ "{\"x\":01}", 0, "" },
+	{ "{\"x\":1} x", 0, "" },
+	{ "{\"x\":1 /* c */}", 0, "" },
+	{ "{\"x\":1", 0, "" },
+	/* Valid, however much is skipped. */
+	{ "{\"x\":{\"y\":[1,{\"z\":\"\\u00e9\"}]},\"a\":[1,2]}", 0, NULL },
+};
+
+static void
+test_json_keep(void)
+{
+	struct arena		 ar = { NULL };
+	struct json		*j, *all;
+	const struct json	*v;
+	char			 msg[128], amsg[128];
+	size_t			 i, off, aoff;
+	const char		*in;
+
+	in = "{\"x\":[{\"a\":1}],\"a\":[1,{\"a\":2,\"b\":3},[{\"c\":4}]],"
+	    "\"b\":\"skip\",\"c\":{\"d\":true,\"e\":{\"d\":0}},"
+	    "\"o\":{\"a\":1,\"c\":2},\"p\":null}";
+	j = json_parse_keep(&ar, kk, in, strlen(in), &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->sz, 3);
+	CU_ASSERT_STRING_EQUAL(j->k[0], "a");
+	CU_ASSERT_STRING_EQUAL(j->k[1], "c");
+	CU_ASSERT_STRING_EQUAL(j->k[2], "o");
+	CU_ASSERT_PTR_NULL(json_get(j, "x"));
+	CU_ASSERT_PTR_NULL(json_get(j, "b"));
+	/* An array under a kept member is kept whole... */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = json_get(j, "a"));
+	CU_ASSERT_EQUAL_FATAL(v->sz, 3);
+	CU_ASSERT_EQUAL(v->v[0].i, 1);
+	/* ...but its objects keep what the member's sub list names. */
+	CU_ASSERT_EQUAL(v->v[1].type, JSON_OBJECT);
+	CU_ASSERT_EQUAL(v->v[1].sz, 0);
+	CU_ASSERT_EQUAL(v->v[2].type, JSON_ARRAY);
+	CU_ASSERT_EQUAL(v->v[2].v[0].sz, 0);
+	CU_ASSERT_EQUAL(v->off, (size_t)(strstr(in, "[1,") - in));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = json_get(j, "c"));
+	CU_ASSERT_EQUAL(v->sz, 1);
+	CU_ASSERT_EQUAL(json_get(v, "d")->type, JSON_TRUE);
+	CU_ASSERT_PTR_NULL(json_get(v, "e"));
+	/* A kept member without a list: its object keeps no member. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v = json_get(j, "o"));
+	CU_ASSERT_EQUAL(v->type, JSON_OBJECT);
+	CU_ASSERT_EQUAL(v->sz, 0);
+
+	/* A root array: each object in it keeps what keep names. */
+	in = "[{\"a\":1,\"z\":2},{\"z\":3},4]";
+	j = json_parse_keep(&ar, kk, in, strlen(in), &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL_FATAL(j->sz, 3);
+	CU_ASSERT_EQUAL(j->v[0].sz, 1);
+	CU_ASSERT_EQUAL(j->v[1].sz, 0);
+	CU_ASSERT_EQUAL(j->v[2].i, 4);
+
+	for (i = 0; i < sizeof(keep_cases) / sizeof(keep_cases[0]); i++) {
+		in = keep_cases[i].in;
+		all = parse(&ar, in, strlen(in), &aoff, amsg, sizeof(amsg));
+		j = json_parse_keep(&ar, kk, in, strlen(in), &off, msg,
+		    sizeof(msg));
+		if (keep_cases[i].err == NULL) {
+			CU_ASSERT_PTR_NOT_NULL(all);
+			CU_ASSERT_PTR_NOT_NULL(j);
+			continue;
+		}
+		CU_ASSERT_PTR_NULL(all);
+		CU_ASSERT_PTR_NULL(j);
+		if (j != NULL || all != NULL) {
+			fprintf(stderr, "case %zu: %s\n", i, in);
+			continue;
+		}
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, keep_cases[i].err));
+		CU_ASSERT_STRING_EQUAL(msg, amsg);
+		CU_ASSERT_EQUAL(off, aoff);
+	}
+	arena_free(&ar);
+}
+
+/*
+ * Memory per input byte, counted as the bytes the arena took from malloc
+ * (deterministic).  A registrations file of wide clients, 60 members of
+ * short values each, keeps under JSON_MEM_SKIPPED bytes per input byte
+ * when read as clients.c reads it (the README's figure); keeping all of
+ * it stays under JSON_MEM_PER_BYTE; input that would need more than that
+ * is refused, and even then the arena stays within the budget.
+ */
+#define JSON_MEM_SKIPPED	1
+
+static void
+test_json_memory(void)
+{
+	static const struct json_keep	 client[] = {
+		{ "client_id", NULL },
+		{ "client_name", NULL },
+		{ "post_logout_redirect_uris", NULL },
+		{ NULL, NULL }
+	};
+	static const struct json_keep	 file[] = {
+		{ "clients", client },
+		{ NULL, NULL }
+	};
+	static const char *const	 vals[] = {
+		"true", "1", "\"a\"", "[0,1]", "null", "{\"k\":0}",
+	};
+	struct arena	 ar = { NULL };
+	struct buf	 b;
+	struct json	*j;
+	char		 msg[128];
+	size_t		 i, k, n = 5000, off, kept, all;
+
+	memset(&b, 0, sizeof(b));
+	buf_adds(&b, "{\"clients\":[");
+	for (i = 0; i < n; i++) {
+		buf_addf(&b, "%s{\"client_id\":\"rp%zu\",\"client_name\":"
+		    "\"RP %zu\",\"post_logout_redirect_uris\":"
+		    "[\"https://rp%zu.example/bye\"]", i ? "," : "", i, i, i);
+		for (k = 3; k < 60; k++)
+			buf_addf(&b, ",\"x%zu\":%s", k, vals[k % 6]);
+		buf_addc(&b, '}');
+	}
+	buf_adds(&b, "]}");
+	CU_ASSERT_FALSE_FATAL(b.oom);
+
+	j = json_parse_keep(&ar, file, b.p, b.sz, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(json_get(j, "clients")->sz, n);
+	CU_ASSERT_EQUAL(json_get(j, "clients")->v[n - 1].sz, 3);
+	kept = arena_size(&ar);
+	CU_ASSERT(kept <= JSON_MEM_SKIPPED * b.sz);
+	arena_free(&ar);
+
+	j = parse(&ar, b.p, b.sz, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(json_get(j, "clients")->v[n - 1].sz, 60);
+	all = arena_size(&ar);
+	CU_ASSERT(all <= JSON_MEM_PER_BYTE * b.sz + JSON_MEM_SLACK);
+	/* Skipping is what makes the difference. */
+	CU_ASSERT(kept * 8 < all);
+	fprintf(stderr, "(%zu bytes: arena %.2f B/B kept, %.2f all) ", b.sz,
+	    (double)kept / b.sz, (double)all / b.sz);
+	arena_free(&ar);
+
+	/* 200 000 one-digit numbers: 80 bytes of tree per 2 of input. */
+	buf_reset(&b);
+	buf_addc(&b, '[');
+	for (i = 0; i < 200000; i++)
+		buf_adds(&b, i ? ",0" : "0");
+	buf_addc(&b, ']');
+	CU_ASSERT_FALSE_FATAL(b.oom);
+	CU_ASSERT_PTR_NULL(parse(&ar, b.p, b.sz, &off, msg, sizeof(msg)));
+	snprintf(msg + 100, 28, "%d", JSON_MEM_PER_BYTE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "needs more than"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, msg + 100));
+	CU_ASSERT(arena_size(&ar) <= JSON_MEM_PER_BYTE * b.sz +
+	    JSON_MEM_SLACK);
+	/* The same under a skipped member costs nothing. */
+	buf_reset(&b);
+	buf_adds(&b, "{\"x\":[");
+	for (i = 0; i < 200000; i++)
+		buf_adds(&b, i ? ",0" : "0");
+	buf_adds(&b, "]}");
+	arena_free(&ar);
+	CU_ASSERT_PTR_NOT_NULL(json_parse_keep(&ar, file, b.p, b.sz, &off,
+	    msg, sizeof(msg)));
+	CU_ASSERT(arena_size(&ar) <= 16 * 1024 + 64);
+	buf_free(&b);
+	arena_free(&ar);
+}
+
 UNIT_SUITE("json",
     { "table", test_json_table },
     { "errmsg", test_json_errmsg },
@@ -517,4 +786,7 @@ UNIT_SUITE("json",
     { "tree", test_json_tree },
     { "strings", test_json_strings },
     { "large", test_json_large },
-    { "clients", test_json_clients })
+    { "clients", test_json_clients },
+    { "wide objects", test_json_wide },
+    { "keep", test_json_keep },
+    { "memory per input byte", test_json_memory })
