@@ -130,14 +130,17 @@ void	 b64url_encode(const unsigned char *in, size_t insz, char *out);
  * A strict JSON reader on top of yajl's callback parser: depth limit,
  * duplicate keys refused (at every level, skipped members included), NUL
  * ("\u0000") refused, strict UTF-8, no comments, nothing after the value.
- * The tree lives in the caller's arena.  It calls no libc function that
- * may make a system call, so it runs inside the sandbox.
+ * Duplicates are found by 64-bit key hashes: two different keys with the
+ * same hash are refused too.  The tree lives in the caller's arena.
+ * Besides malloc and realloc it calls no libc function that may make a
+ * system call (no qsort), so it runs inside the sandbox.
  *
  * Memory: json_parse_keep stores only the members a reader names; a
  * skipped member costs 16 bytes while its object is open and nothing
- * after.  What a parse takes (arena and its own stacks) never exceeds
- * JSON_MEM_PER_BYTE bytes per input byte plus JSON_MEM_SLACK: input
- * that would need more is refused as too dense (README, "Limits").
+ * after.  What a parse asks for (arena allocations and the high-water
+ * mark of its stacks) never exceeds JSON_MEM_PER_BYTE bytes per input
+ * byte plus JSON_MEM_SLACK: input that would need more is refused,
+ * "needs more than 16 bytes of memory per byte of input" (README).
  */
 #define JSON_MEM_PER_BYTE	16
 #define JSON_MEM_SLACK		(64 * 1024)
@@ -168,9 +171,9 @@ struct json {
 };
 
 /*
- * Parses sz bytes at buf.  Returns the root, or NULL with *erroff (byte
- * offset) and errmsg (at most errmsgsz bytes, one line, never the input
- * itself) filled.
+ * Parses sz bytes at buf, keeping everything.  Returns the root, or NULL
+ * with *erroff (byte offset) and errmsg (at most errmsgsz bytes, one
+ * line, never the input itself) filled.
  */
 struct json	*json_parse(struct arena *, const char *buf, size_t sz,
 		    size_t *erroff, char *errmsg, size_t errmsgsz);

@@ -81,9 +81,11 @@ foreign_typ(const char *t)
 }
 
 /*
- * The JOSE header members read (RFC 7515 section 4.1): every name in
- * header()'s refused list is here too.  The rest are skipped.
+ * The JOSE header members read (RFC 7515 section 4.1): the HDR_USED
+ * first are used, the rest refused (a key, or processing rules, carried
+ * by the token itself).  Any other member is skipped.
  */
+#define HDR_USED	3
 static const struct json_keep header_keep[] = {
 	{ "alg", NULL },
 	{ "typ", NULL },
@@ -120,16 +122,13 @@ static const struct json_keep claims_keep[] = {
 static enum hint_res
 header(const struct json *h, enum alg *alg, const struct json **kid)
 {
-	static const char *const refused[] = {
-		"jwk", "jku", "x5u", "x5c", "crit", "b64", "zip", "enc",
-	};
+	const struct json_keep	*m;
 	const struct json	*a, *t;
-	size_t			 i;
 
 	if (h == NULL || h->type != JSON_OBJECT)
 		return HINT_HEADER;
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (json_get(h, refused[i]) != NULL)
+	for (m = header_keep + HDR_USED; m->name != NULL; m++)
+		if (json_get(h, m->name) != NULL)
 			return HINT_TOKEN_KEY;
 	if ((a = json_get(h, "alg")) == NULL || a->type != JSON_STRING)
 		return HINT_ALG;
