@@ -636,7 +636,8 @@ close_container(struct pctx *c)
 	struct json	 v;
 	size_t		 n = c->nvals - f->vbase, i;
 
-	if (f->type == JSON_OBJECT &&
+	/* An object without keys may come before the stack exists. */
+	if (f->type == JSON_OBJECT && c->nhs > f->hbase &&
 	    !dup_check(c, c->hs + f->hbase, c->nhs - f->hbase))
 		return 0;
 	c->nhs = f->hbase;
