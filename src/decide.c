@@ -21,6 +21,8 @@ const char *const reason_names[WHY__MAX] = {
 	"cross-site confirmation",	/* WHY_CROSS_SITE */
 	"id_token_hint in a confirmation", /* WHY_HINT_IN_CONFIRM */
 	"confirmation by GET",		/* WHY_CONFIRM_GET */
+	"confirmation from another origin", /* WHY_FOREIGN_ORIGIN */
+	"confirmation without its cookie", /* WHY_NO_COOKIE */
 };
 
 static void
@@ -42,14 +44,53 @@ fields_of(const struct req *r, struct token_fields *f)
 	f->ui_locales = r->p[P_UI_LOCALES];
 	f->browser_sid.p = r->browser_sid;
 	f->browser_sid.sz = r->browser_sidsz;
+	f->cookie.p = r->confirm_cookie;
+	f->cookie.sz = r->confirm_cookie == NULL ? 0 : NONCE_B64SZ;
+}
+
+/*
+ * A field the form carried base64url-encoded (it holds a line break,
+ * which the browser would have turned into CRLF) takes its plain name's
+ * place, decoded.  Both given, or a value that is not strict base64url
+ * of valid UTF-8 without NUL, is malformed.  Returns 0 then.
+ */
+static int
+unwrap(struct req *r)
+{
+	static const enum param	 pairs[][2] = {
+		{ P_CLIENT_ID, P_CLIENT_ID_B64 },
+		{ P_STATE, P_STATE_B64 },
+		{ P_UI_LOCALES, P_UI_LOCALES_B64 },
+	};
+	const struct val	*e;
+	char			*p;
+	size_t			 i, sz;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		e = &r->p[pairs[i][1]];
+		if (e->p == NULL)
+			continue;
+		if (r->p[pairs[i][0]].p != NULL)
+			return 0;
+		if ((p = arena_alloc(&r->ar, b64url_decsz(e->sz) + 1)) == NULL ||
+		    !b64url_decode(e->p, e->sz, (unsigned char *)p,
+		    b64url_decsz(e->sz), &sz) || sz == 0 ||
+		    sz > LIM_VALUE_SZ || !utf8_valid(p, sz))
+			return 0;
+		p[sz] = '\0';
+		r->p[pairs[i][0]].p = p;
+		r->p[pairs[i][0]].sz = sz;
+	}
+	return 1;
 }
 
 /*
  * The POST of the confirmation form: the token must be ours, fresh,
- * and minted for exactly these fields and this browser's session.
+ * and minted for exactly these fields, this browser's session and the
+ * confirm cookie the page set in this browser.
  */
 static void
-confirmed(const struct state *st, const struct req *r, time_t now,
+confirmed(const struct state *st, struct req *r, time_t now,
     struct decision *d)
 {
 	struct token_fields	 f;
@@ -66,6 +107,24 @@ confirmed(const struct state *st, const struct req *r, time_t now,
 	/* Our own page posts same-origin; anything else is forged. */
 	if (r->cross_site) {
 		error(d, WHY_CROSS_SITE);
+		return;
+	}
+	if (r->foreign_origin) {
+		error(d, WHY_FOREIGN_ORIGIN);
+		return;
+	}
+	/*
+	 * The cookie is what binds the form to this browser when it says
+	 * nothing of where the POST came from (no Sec-Fetch-Site, Origin
+	 * absent or "null"): a cross-site POST does not carry it
+	 * (SameSite=Strict), and a form loaded elsewhere names another.
+	 */
+	if (r->confirm_cookie == NULL) {
+		error(d, WHY_NO_COOKIE);
+		return;
+	}
+	if (!unwrap(r)) {
+		error(d, WHY_MALFORMED);
 		return;
 	}
 	fields_of(r, &f);
@@ -227,6 +286,15 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	 */
 	d->form.browser_sid.p = r->browser_sid;
 	d->form.browser_sid.sz = r->browser_sidsz;
+	/*
+	 * A fresh random value for the confirm cookie, bound by the token:
+	 * without one there is no form to show (render fails: 500).
+	 */
+	if (r->nonce[0] == '\0')
+		return;
+	memcpy(d->cookie, r->nonce, sizeof(d->cookie));
+	d->form.cookie.p = d->cookie;
+	d->form.cookie.sz = NONCE_B64SZ;
 	if (!token_mint(st->tkey, &d->form, now + TOKEN_TTL, d->token))
 		d->token[0] = '\0';
 }

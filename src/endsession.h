@@ -41,6 +41,11 @@
 #define SECRET_MIN	32
 #define LIM_TMPL_SZ	(64 * 1024)	/* one HTML template */
 #define TOKEN_TTL	600		/* confirmation form token lifetime, s */
+#define LIM_VALUE_B64_SZ 10923		/* a form field carried base64url:
+					   b64url_encsz(LIM_VALUE_SZ) */
+#define NONCE_SZ	16		/* random bytes of the confirm cookie */
+#define NONCE_B64SZ	22		/* the cookie value: b64url of those */
+#define CONFIRM_COOKIE	"__Host-endsession-confirm"
 
 /* ---------------------------------------------------------------- util.c */
 
@@ -210,6 +215,15 @@ enum param {
 	P_LOGOUT_HINT,
 	P_CONFIRM,		/* the confirmation form's token */
 	P_OP,			/* "cancel": the "stay signed in" control */
+	/*
+	 * The confirmation form carries a field holding CR or LF under
+	 * these names, base64url-encoded: browsers turn every line break
+	 * of a submitted value into CRLF (HTML "constructing the entry
+	 * list").  Keep them last: form.c allows them a longer value.
+	 */
+	P_CLIENT_ID_B64,
+	P_STATE_B64,
+	P_UI_LOCALES_B64,
 	P__MAX
 };
 
@@ -258,6 +272,13 @@ struct http_in {
 	const char	*remote_addr;
 	const char	*script_name;
 	const char	*sec_fetch_site;
+	const char	*origin;	/* HTTP_ORIGIN */
+	const char	*host;		/* HTTP_HOST */
+	const char	*https;		/* HTTPS */
+	const char	*scheme;	/* REQUEST_SCHEME */
+	const char	*server_name;
+	const char	*server_port;
+	const unsigned char *nonce;	/* NONCE_SZ fresh random bytes, or NULL */
 };
 
 enum method {
@@ -272,7 +293,6 @@ enum req_err {
 	REQ_FORM,		/* see form_err */
 	REQ_BODY,		/* bad or missing CONTENT_LENGTH, short body */
 	REQ_CONTENT_TYPE,	/* POST not application/x-www-form-urlencoded */
-	REQ_HEADER,		/* an oversized or invalid header */
 	REQ__MAX
 };
 
@@ -293,6 +313,9 @@ struct req {
 	const char	*remote_addr;	/* NULL or a checked copy */
 	const char	*action;	/* safe path to post the form to */
 	int		 cross_site;	/* Sec-Fetch-Site: cross-site/same-site */
+	int		 foreign_origin; /* Origin names another origin */
+	const char	*confirm_cookie; /* CONFIRM_COOKIE's value, or NULL */
+	char		 nonce[NONCE_B64SZ + 1]; /* fresh cookie value, or "" */
 };
 
 /*
@@ -483,8 +506,8 @@ enum hint_res	 hint_check(const struct hint_ctx *, const char *tok,
 
 /*
  * The confirmation form's token: base64url(expiry || HMAC-SHA256(secret,
- * fields)), binding every field the form carries and the browser's
- * session cookie.  Stateless, so any process holding the secret checks it.
+ * fields)), binding every field the form carries, the browser's
+ * session cookie and the confirm cookie the page set.  Stateless, so any process holding the secret checks it.
  */
 #define TOKEN_RAWSZ	(8 + 32)
 #define TOKEN_SZ	54		/* b64url of TOKEN_RAWSZ */
@@ -497,6 +520,7 @@ struct token_fields {
 	struct val	state;
 	struct val	ui_locales;
 	struct val	browser_sid;
+	struct val	cookie;		/* the CONFIRM_COOKIE value */
 };
 
 enum token_res {
@@ -541,6 +565,8 @@ enum reason {
 	WHY_CROSS_SITE,
 	WHY_HINT_IN_CONFIRM,
 	WHY_CONFIRM_GET,
+	WHY_FOREIGN_ORIGIN,	/* a confirmation with another site's Origin */
+	WHY_NO_COOKIE,		/* a confirmation without the confirm cookie */
 	WHY__MAX
 };
 
@@ -586,6 +612,7 @@ struct decision {
 	const char		*sid;
 	struct token_fields	 form;	/* C: the fields the form carries */
 	char			 token[TOKEN_SZ + 1]; /* C: the form's token */
+	char			 cookie[NONCE_B64SZ + 1]; /* C: CONFIRM_COOKIE */
 };
 
 /* Decides the outcome of r at time now (CONTRACT section 7). */
@@ -598,8 +625,17 @@ void	 decide(const struct state *, struct req *, time_t now,
 void	 html_esc(struct buf *, const char *, size_t);
 /* A URL query component: all but unreserved (RFC 3986) percent-encoded. */
 void	 url_esc(struct buf *, const char *, size_t);
-/* A JSON string's contents (RFC 8259), for the journal. */
+/*
+ * A JSON string's contents (RFC 8259), for the journal: pure ASCII, every
+ * other character as \uXXXX (a surrogate pair above U+FFFF).
+ */
 void	 json_esc(struct buf *, const char *, size_t);
+/*
+ * Text for a terminal or a log line: printable ASCII kept ('\\' doubled),
+ * other characters as \uXXXX or \UXXXXXXXX, control and invalid bytes
+ * as \xHH.  The result holds no control character and no non-ASCII.
+ */
+void	 log_esc(struct buf *, const char *, size_t);
 
 /* ---------------------------------------------------------------- tmpl.c */
 
@@ -662,6 +698,8 @@ enum locale	 locale_pick(const char *ui_locales, const char *accept_language);
  */
 int	 render(const struct state *, const struct req *,
 	    const struct decision *, struct buf *out);
+/* The error page's message for a reason, in a locale (never NULL). */
+const char *render_message(enum locale, enum reason);
 /* A plain 500 response, for when render fails or no state is loaded. */
 void	 render_500(struct buf *out);
 

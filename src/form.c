@@ -18,6 +18,9 @@ const char *const param_names[P__MAX] = {
 	"logout_hint",			/* P_LOGOUT_HINT */
 	"confirm",			/* P_CONFIRM */
 	"op",				/* P_OP */
+	"client_id_b64",		/* P_CLIENT_ID_B64 */
+	"state_b64",			/* P_STATE_B64 */
+	"ui_locales_b64",		/* P_UI_LOCALES_B64 */
 };
 
 static int
@@ -114,15 +117,19 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 			return FORM_NOMEM;
 		if ((e = decode(eq + (eq < amp), vsz, v, &vsz)) != FORM_OK)
 			return e;
-		/* The limits count decoded bytes (endsession.h). */
-		if (vsz > LIM_VALUE_SZ || namesz > LIM_VALUE_SZ)
-			return FORM_VALUE_TOO_LONG;
 		v[vsz] = '\0';
 
 		for (i = 0; i < P__MAX; i++)
 			if (namesz == strlen(param_names[i]) &&
 			    memcmp(nm, param_names[i], namesz) == 0)
 				break;
+		/*
+		 * The limits count decoded bytes (endsession.h); a field
+		 * carried base64url may hold LIM_VALUE_SZ bytes once decoded.
+		 */
+		if (namesz > LIM_VALUE_SZ || vsz > (i < P__MAX &&
+		    i >= P_CLIENT_ID_B64 ? LIM_VALUE_B64_SZ : LIM_VALUE_SZ))
+			return FORM_VALUE_TOO_LONG;
 		if (i == P__MAX)
 			continue;
 		if (seen & (1u << i))

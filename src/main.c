@@ -5,6 +5,7 @@
  * environment, stdin/stdout and libfcgi.  fcgiapp.h, not fcgi_stdio.h,
  * which would redefine FILE under OpenSSL's prototypes (LIBS.md 6).
  */
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -79,12 +80,22 @@ io_write(const struct io *io, const char *p, size_t sz)
 static void
 io_log(const struct io *io, const char *msg)
 {
+	struct buf	 b = { NULL, 0, 0, 0 };
+
+	/* Paths and other file content reach the log escaped. */
+	log_esc(&b, msg, strlen(msg));
+	buf_addc(&b, '\0');
+	if (b.oom)
+		msg = "(out of memory)";
+	else
+		msg = b.p;
 	if (io->fcgi != NULL) {
 		FCGX_PutS("endsession: ", io->fcgi->err);
 		FCGX_PutS(msg, io->fcgi->err);
 		FCGX_PutS("\n", io->fcgi->err);
 	} else
 		fprintf(stderr, "endsession: %s\n", msg);
+	buf_free(&b);
 }
 
 static void
@@ -152,6 +163,7 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 	struct decision	 d;
 	struct buf	 line = { NULL, 0, 0, 0 };
 	char		 msg[256], dropped[48];
+	unsigned char	 nonce[NONCE_SZ];
 	long		 cl;
 	time_t		 now = time(NULL);
 
@@ -164,6 +176,15 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 	in.remote_addr = io_param(io, "REMOTE_ADDR");
 	in.script_name = io_param(io, "SCRIPT_NAME");
 	in.sec_fetch_site = io_param(io, "HTTP_SEC_FETCH_SITE");
+	in.origin = io_param(io, "HTTP_ORIGIN");
+	in.host = io_param(io, "HTTP_HOST");
+	in.https = io_param(io, "HTTPS");
+	in.scheme = io_param(io, "REQUEST_SCHEME");
+	in.server_name = io_param(io, "SERVER_NAME");
+	in.server_port = io_param(io, "SERVER_PORT");
+	/* The confirm cookie's fresh value (none: no confirmation page). */
+	if (getrandom(nonce, sizeof(nonce), 0) == (ssize_t)sizeof(nonce))
+		in.nonce = nonce;
 	if (in.method != NULL && strcmp(in.method, "POST") == 0) {
 		if ((cl = content_length(io_param(io, "CONTENT_LENGTH"))) < 0)
 			in.body_bad = 1;
@@ -242,12 +263,27 @@ usage(FILE *f)
 	    "See endsession(8).\n", DEFAULT_CONF);
 }
 
+/*
+ * s escaped for the terminal, in b (reset first); "" when out of
+ * memory.  Key ids, the issuer and paths come from files.
+ */
+static const char *
+esc(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	if (s != NULL)
+		log_esc(b, s, strlen(s));
+	buf_addc(b, '\0');
+	return b->oom ? "" : b->p;
+}
+
 static int
 check(const char *conf)
 {
 	struct state	 st;
 	struct es_err	 err;
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct buf	 b = { NULL, 0, 0, 0 }, e1 = { NULL, 0, 0, 0 };
+	struct buf	 e2 = { NULL, 0, 0, 0 };
 	size_t		 i, uris = 0;
 
 	if (!state_load(conf, JWKS_FULL, &st, &err)) {
@@ -257,23 +293,27 @@ check(const char *conf)
 	for (i = 0; i < st.reg->n; i++)
 		uris += st.reg->clients[i].urisz;
 	jwks_describe(st.keys, &b);
-	printf("%s: issuer %s\n", st.conf.path, st.conf.issuer);
+	buf_addc(&b, '\0');
+	printf("%s: issuer %s\n", esc(&e1, st.conf.path),
+	    esc(&e2, st.conf.issuer));
 	printf("%s: %zu clients, %zu post-logout redirect URIs\n",
-	    st.conf.clients, st.reg->n, uris);
-	printf("%s: %zu keys: %s", st.conf.jwks, st.keys->n,
-	    b.p != NULL ? b.p : "");
+	    esc(&e1, st.conf.clients), st.reg->n, uris);
+	printf("%s: %zu keys: %s", esc(&e1, st.conf.jwks), st.keys->n,
+	    esc(&e2, b.oom ? "" : b.p));
 	if (st.keys->skipped > 0)
 		printf("; %zu not for signatures, skipped", st.keys->skipped);
-	printf("\n%s: secret of at least %d bytes\n", st.conf.secret,
+	printf("\n%s: secret of at least %d bytes\n", esc(&e1, st.conf.secret),
 	    SECRET_MIN);
-	printf("%s: %d templates (", st.conf.templates,
+	printf("%s: %d templates (", esc(&e1, st.conf.templates),
 	    PAGE__MAX * LOC__MAX);
 	for (i = 0; i < LOC__MAX; i++)
 		printf("%s%s", i ? ", " : "", locale_names[i]);
 	printf(")\n");
 	if (st.conf.journal != NULL)
-		printf("%s: journal\n", st.conf.journal);
+		printf("%s: journal\n", esc(&e1, st.conf.journal));
 	buf_free(&b);
+	buf_free(&e1);
+	buf_free(&e2);
 	state_free(&st);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * write.  Every header goes through header(), which refuses CR, LF, NUL.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,6 +37,11 @@ static const char *const messages[LOC__MAX][WHY__MAX] = {
 		    "Please start again.",
 		[WHY_CONFIRM_GET] = "The sign-out form was not valid. Please "
 		    "start again.",
+		[WHY_FOREIGN_ORIGIN] = "The sign-out form was sent from "
+		    "another site. Please start again.",
+		[WHY_NO_COOKIE] = "Your browser did not send back the cookie "
+		    "that goes with the sign-out form. Please allow cookies "
+		    "for this site and start again.",
 	},
 	[LOC_SV] = {
 		[WHY_NONE] = "Något gick fel.",
@@ -61,8 +67,22 @@ static const char *const messages[LOC__MAX][WHY__MAX] = {
 		    "Börja om från början.",
 		[WHY_CONFIRM_GET] = "Utloggningsformuläret var ogiltigt. "
 		    "Börja om från början.",
+		[WHY_FOREIGN_ORIGIN] = "Utloggningsformuläret skickades från "
+		    "en annan webbplats. Börja om från början.",
+		[WHY_NO_COOKIE] = "Din webbläsare skickade inte tillbaka "
+		    "kakan som hör till utloggningsformuläret. Tillåt kakor "
+		    "för den här webbplatsen och börja om från början.",
 	},
 };
+
+const char *
+render_message(enum locale loc, enum reason why)
+{
+	if ((unsigned)loc >= LOC__MAX || (unsigned)why >= WHY__MAX ||
+	    messages[loc][why] == NULL)
+		return "";
+	return messages[loc][why];
+}
 
 /* "Name: value\r\n", or 0 if the value holds CR, LF or NUL. */
 static int
@@ -140,16 +160,51 @@ location(const struct req *r, const struct redir *rd, struct buf *b)
 	return ok;
 }
 
+/*
+ * A hidden input.  A value holding CR or LF goes base64url-encoded under
+ * NAME_b64: a browser turns every line break of a submitted value into
+ * CRLF (HTML, "constructing the entry list"), and the HTML parser a lone
+ * CR into LF, so the value would not come back as the token bound it.
+ */
 static void
 hidden(struct buf *b, const char *name, const struct val *v)
 {
+	char	*e;
+
 	if (v->p == NULL || v->sz == 0)
 		return;
 	buf_adds(b, "<input type=\"hidden\" name=\"");
 	buf_adds(b, name);
-	buf_adds(b, "\" value=\"");
-	html_esc(b, v->p, v->sz);
+	if (memchr(v->p, '\r', v->sz) == NULL &&
+	    memchr(v->p, '\n', v->sz) == NULL) {
+		buf_adds(b, "\" value=\"");
+		html_esc(b, v->p, v->sz);
+	} else if ((e = malloc(b64url_encsz(v->sz) + 1)) == NULL)
+		b->oom = 1;
+	else {
+		b64url_encode((const unsigned char *)v->p, v->sz, e);
+		buf_adds(b, "_b64\" value=\"");
+		buf_adds(b, e);
+		free(e);
+	}
 	buf_adds(b, "\">");
+}
+
+/*
+ * The confirm cookie (RFC 6265bis section 4.1.3.2, the __Host- prefix):
+ * only this host sets or gets it, never over a cross-site request, gone
+ * with the token's lifetime.
+ */
+static int
+confirm_cookie(const struct decision *d, struct buf *b)
+{
+	char	 v[sizeof(CONFIRM_COOKIE) + NONCE_B64SZ + 80];
+	int	 n;
+
+	n = snprintf(v, sizeof(v), "%s=%s; Max-Age=%d; Path=/; Secure; "
+	    "HttpOnly; SameSite=Strict", CONFIRM_COOKIE, d->cookie, TOKEN_TTL);
+	return n > 0 && (size_t)n < sizeof(v) && d->cookie[0] != '\0' &&
+	    header(b, "Set-Cookie", v, (size_t)n);
 }
 
 static int
@@ -176,7 +231,7 @@ page(const struct state *st, const struct req *r, const struct decision *d,
 		tv[TV_CLIENT_NAME].sz = strlen(tv[TV_CLIENT_NAME].p);
 	}
 	if (pg == PAGE_ERROR) {
-		tv[TV_MESSAGE].p = messages[loc][d->why];
+		tv[TV_MESSAGE].p = render_message(loc, d->why);
 		tv[TV_MESSAGE].sz = strlen(tv[TV_MESSAGE].p);
 	}
 
@@ -261,7 +316,8 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 	case OUT_CONFIRM:
 	case OUT_STAYED:
 		buf_adds(b, "Status: 200 OK\r\nCache-Control: no-store\r\n");
-		ok = page(st, r, d, d->out == OUT_CONFIRM ? PAGE_CONFIRM :
+		ok = (d->out != OUT_CONFIRM || confirm_cookie(d, b)) &&
+		    page(st, r, d, d->out == OUT_CONFIRM ? PAGE_CONFIRM :
 		    PAGE_STAYED, b);
 		break;
 	case OUT_ERROR:

@@ -1,9 +1,10 @@
 /*
  * token.c - the confirmation form's token.  It binds every field the
- * form carries, the browser's session cookie and an expiry with
- * HMAC-SHA256 under the operator's secret, so that any process or
- * machine holding the secret can check it and nobody can change a
- * field (say, add a redirect URI) or replay it from another browser.
+ * form carries, the browser's session cookie, the random confirm cookie
+ * the page set and an expiry with HMAC-SHA256 under the operator's
+ * secret, so that any process or machine holding the secret can check it
+ * and nobody can change a field (say, add a redirect URI) or post a page
+ * they loaded themselves from another browser.
  * Stateless: nothing is stored between the GET and the POST.
  */
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static int
 tag(const struct token_key *tk, const struct token_fields *f,
     const unsigned char exp[8], unsigned char out[32])
 {
-	static const unsigned char	 label[] = "endsession confirm v1";
+	static const unsigned char	 label[] = "endsession confirm v2";
 	EVP_MAC_CTX			*ctx;
 	size_t				 outsz;
 	int				 ok;
@@ -84,7 +85,7 @@ tag(const struct token_key *tk, const struct token_fields *f,
 	    EVP_MAC_update(ctx, exp, 8) == 1 &&
 	    field(ctx, &f->client_id) && field(ctx, &f->plru) &&
 	    field(ctx, &f->state) && field(ctx, &f->ui_locales) &&
-	    field(ctx, &f->browser_sid) &&
+	    field(ctx, &f->browser_sid) && field(ctx, &f->cookie) &&
 	    EVP_MAC_final(ctx, out, &outsz, 32) == 1 && outsz == 32;
 	EVP_MAC_CTX_free(ctx);
 	return ok;

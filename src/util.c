@@ -241,13 +241,24 @@ err_set(struct es_err *e, const char *file, size_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Paths and messages may quote a file: escaped for the terminal. */
 void
 err_print(const struct es_err *e)
 {
-	if (e->line > 0)
-		fprintf(stderr, "%s:%zu: %s\n", e->file, e->line, e->msg);
+	struct buf	 f = { NULL, 0, 0, 0 }, m = { NULL, 0, 0, 0 };
+
+	log_esc(&f, e->file, strlen(e->file));
+	buf_addc(&f, '\0');
+	log_esc(&m, e->msg, strlen(e->msg));
+	buf_addc(&m, '\0');
+	if (f.oom || m.oom)
+		fprintf(stderr, "(out of memory)\n");
+	else if (e->line > 0)
+		fprintf(stderr, "%s:%zu: %s\n", f.p, e->line, m.p);
 	else
-		fprintf(stderr, "%s: %s\n", e->file, e->msg);
+		fprintf(stderr, "%s: %s\n", f.p, m.p);
+	buf_free(&f);
+	buf_free(&m);
 }
 
 /* ----------------------------------------------------------------- files */

@@ -97,7 +97,10 @@ async function expectConfirm(page, resp, label, want) {
   check(`${label}: CSP frame-ancestors`, /frame-ancestors 'none'/.test(h['content-security-policy'] || ''), h['content-security-policy']);
   eq(`${label}: X-Frame-Options`, 'DENY', h['x-frame-options']);
   eq(`${label}: no-store`, 'no-store', h['cache-control']);
-  check(`${label}: no Set-Cookie`, !('set-cookie' in h), h['set-cookie']);
+  // Only the confirm cookie: __Host-, Secure, HttpOnly, SameSite=Strict.
+  const sc = (await resp.headersArray()).filter((x) => x.name.toLowerCase() === 'set-cookie').map((x) => x.value);
+  check(`${label}: only the confirm cookie is set`, sc.length === 1
+    && /^__Host-endsession-confirm=[A-Za-z0-9_-]{22}; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Strict$/.test(sc[0]), sc.join(' | '));
 }
 
 function stateOf(url) {
@@ -279,6 +282,67 @@ try {
     eq('cross-origin: RP page shown', 'Signed out at the relying party', (await h1(page)));
     eq('cross-origin: one journal line', j0 + 1, journal().length);
     w.done();
+    await ctx.close();
+  }
+
+  // 9. Line breaks in state come back exactly (carried as state_b64).
+  for (const st of ['a\nb', 'a\r\nb', 'a\rb']) {
+    const label = `line breaks ${JSON.stringify(st)}`;
+    const { ctx, page } = await newPage(browser);
+    const w = watch(page, label);
+    const j0 = journal().length;
+    await page.goto(`${ES_URL}?client_id=demo-rp&post_logout_redirect_uri=${enc(ES_RP_URI)}&state=${enc(st)}`);
+    eq(`${label}: carried as state_b64`, 1, await page.locator('form#logout-confirm input[name=state_b64]').count());
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(ES_RP_URI)),
+      page.click('form#logout-confirm button[type=submit]'),
+    ]);
+    eq(`${label}: exact state in the Location`, st, stateOf(page.url()));
+    eq(`${label}: one journal line`, j0 + 1, journal().length);
+    w.done();
+    await ctx.close();
+  }
+
+  // 10. A cross-site form post: the attacker loads a confirmation page
+  // (own browser, own cookie) and has the victim's browser post its
+  // fields from a page on another site.  Nobody is signed out.  Then the
+  // victim's own form, in the same browser, still works (Origin: null,
+  // because of Referrer-Policy: no-referrer, plus the cookie).
+  {
+    const a = await newPage(browser);
+    await a.page.goto(confirmUrl());
+    const fields = await a.page.$$eval('form#logout-confirm input[type=hidden]', (l) => l.map((i) => [i.name, i.value]));
+    await a.ctx.close();
+    const evil = `http://127.0.0.2:${new URL(ES_URL).port}/evil.html`;
+    const html = `<!DOCTYPE html><html><body><form id="f" method="post" action="${ES_URL}">${
+      fields.map(([n, v]) => `<input type="hidden" name="${n}" value="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`).join('')
+    }<button type="submit">win a prize</button></form></body></html>`;
+    const { ctx, page } = await newPage(browser);
+    // The victim has been on our confirmation page before (a cookie of its own).
+    await page.goto(confirmUrl());
+    await page.route(evil, (r) => r.fulfill({ status: 200, contentType: 'text/html', body: html }));
+    const j0 = journal().length;
+    await page.goto(evil);
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === ES_URL),
+      page.click('button[type=submit]'),
+    ]);
+    const rh = await resp.request().allHeaders();
+    eq('cross-site post: 400', 400, resp.status());
+    eq('cross-site post: nobody signed out', j0, journal().length);
+    check('cross-site post: no cookie expired', !(await resp.headersArray()).some((x) => x.name.toLowerCase() === 'set-cookie'));
+    check('cross-site post: the browser sent a foreign Origin', (rh.origin || '').startsWith('http://127.0.0.2'), rh.origin);
+    // Now the victim's own form.
+    await page.goto(confirmUrl());
+    const [own] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === ES_URL),
+      page.click('form#logout-confirm button[type=submit]'),
+    ]);
+    const oh = await own.request().allHeaders();
+    eq('own form: 303', 303, own.status());
+    eq('own form: Origin null', 'null', oh.origin);
+    check('own form: the confirm cookie sent', /__Host-endsession-confirm=/.test(oh.cookie || ''), oh.cookie);
+    eq('own form: one journal line', j0 + 1, journal().length);
     await ctx.close();
   }
 } catch (e) {

@@ -15,6 +15,9 @@
 #   cgi_req METHOD QUERY BODY [VAR=value ...]
 # each sets STATUS, BODY, RC and the header table (hdr NAME, hdr_n NAME),
 # and the journal lines written by that request (JNEW, JLINES).
+# Like a browser, they keep the confirm cookie a confirmation page sets
+# (JAR) and send it back, added to any HTTP_COOKIE given; NOJAR=1 sends
+# no confirm cookie.
 # Every request's environment starts empty (env -i) apart from a few CGI
 # variables; later VAR=value arguments override the defaults.
 
@@ -32,6 +35,9 @@ PASS=0
 FAIL=0
 CASE=
 ENC_STATE=
+JAR=
+NOJAR=0
+CONFIRM_COOKIE=__Host-endsession-confirm
 
 for f in "$ES" "$MINT"; do
 	if [ ! -x "$f" ]; then
@@ -151,8 +157,8 @@ jcount() {
 cgi_req() {
 	local m=$1 q=$2 body=$3
 	shift 3
-	local -a vg=()
-	local before
+	local -a vg=() args=()
+	local before a had=0 c
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		# valgrind cannot run a seccomp filter: no sandbox under it.
 		vg=(env ENDSESSION_SANDBOX=0 valgrind -q --error-exitcode=99 --leak-check=full
@@ -160,11 +166,21 @@ cgi_req() {
 		    --log-file="$T/valgrind.log")
 	fi
 	before=$(jcount)
+	for a in "$@"; do
+		case $a in
+		HTTP_COOKIE=*)
+			had=1
+			[ -n "$JAR" ] && [ "$NOJAR" != 1 ] && a="$a; $JAR" ;;
+		esac
+		args+=("$a")
+	done
+	[ "$had" = 0 ] && [ -n "$JAR" ] && [ "$NOJAR" != 1 ] &&
+	    args+=("HTTP_COOKIE=$JAR")
 	printf '%s' "$body" > "$T/in"
 	env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 \
 	    SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=op.example SERVER_PORT=443 \
 	    HTTPS=on SCRIPT_NAME="$SCRIPT" REMOTE_ADDR=192.0.2.7 \
-	    REQUEST_METHOD="$m" QUERY_STRING="$q" "$@" \
+	    REQUEST_METHOD="$m" QUERY_STRING="$q" "${args[@]}" \
 	    "${vg[@]}" "$ES" -c "$CONF" < "$T/in" > "$T/out" 2> "$T/err"
 	RC=$?
 	# Split "headers CRLF CRLF body"; header lines lose their CR.
@@ -185,6 +201,8 @@ cgi_req() {
 		# RFC 3875 6.2: no Status means 200, or 302 with a Location.
 		if [ -n "$(hdr Location)" ]; then STATUS=302; else STATUS=200; fi
 	fi
+	c=$(hdr Set-Cookie | sed -n "s/^\($CONFIRM_COOKIE=[A-Za-z0-9_-]*\);.*/\1/p" | head -n 1)
+	[ -n "$c" ] && JAR=$c
 	JNEW=$(( $(jcount) - before ))
 	JLINES=
 	[ "$JNEW" -gt 0 ] && JLINES=$(tail -n "$JNEW" "$JOURNAL")
@@ -291,11 +309,30 @@ check_html() {
 
 page_lang() { sed -n 's/.*<html[^>]* lang="\([^"]*\)".*/\1/p' "$T/body" | head -n 1; }
 
-# No sign-out effects.
+# No sign-out effects: no Set-Cookie but the confirm cookie of a
+# confirmation page, no journal line.
 no_signout() {
-	no_hdr Set-Cookie
+	local other
+	other=$(hdr Set-Cookie | grep -v "^$CONFIRM_COOKIE=[A-Za-z0-9_-]\{22\}; Max-Age=600;")
+	if [ -z "$other" ]; then ok; else bad "unexpected Set-Cookie: $(printf '%s' "$other" | head -n 3)"; fi
 	eq "journal lines" 0 "$JNEW"
 }
+
+# The confirm cookie of a confirmation page: exactly one, __Host- rules
+# (RFC 6265bis section 4.1.3.2), SameSite=Strict, the token's lifetime.
+check_confirm_cookie() {
+	local v
+	v=$(hdr Set-Cookie | grep "^$CONFIRM_COOKIE=")
+	eq "confirm cookies" 1 "$(printf '%s' "$v" | grep -c '')"
+	if printf '%s' "$v" | grep -qE "^$CONFIRM_COOKIE=[A-Za-z0-9_-]{22}; Max-Age=600; Path=/; Secure; HttpOnly; SameSite=Strict\$"; then
+		ok
+	else
+		bad "confirm cookie [$v]"
+	fi
+}
+
+# No Set-Cookie at all.
+no_cookie() { no_hdr Set-Cookie; }
 
 # The Set-Cookie headers that expire op_session and __Host-op.
 check_cookies() {
@@ -399,6 +436,7 @@ expect_C() {
 	body_has '<form id="logout-confirm" method="post"'
 	body_has 'id="logout-cancel"'
 	no_signout
+	check_confirm_cookie
 }
 
 # expect_E: the error page, no effects, a way on.
@@ -408,6 +446,7 @@ expect_E() {
 	check_html
 	no_hdr Location
 	no_signout
+	no_cookie
 	body_lacks 'id="logout-confirm"'
 	if grep -q "<a [^>]*href=" "$T/body"; then ok; else bad "error page has no link"; fi
 }

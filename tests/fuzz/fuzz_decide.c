@@ -130,6 +130,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.ui_locales = r.p[P_UI_LOCALES];
 			f.browser_sid.p = r.browser_sid;
 			f.browser_sid.sz = r.browser_sidsz;
+			/* decide() has put decoded NAME_b64 fields in r.p. */
+			f.cookie.p = r.confirm_cookie;
+			f.cookie.sz = r.confirm_cookie == NULL ? 0 :
+			    NONCE_B64SZ;
 			token_ok = token_check(st.tkey, &f, r.p[P_CONFIRM].p,
 			    r.p[P_CONFIRM].sz, FUZZ_NOW) == TOKEN_OK;
 		}

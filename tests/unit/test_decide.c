@@ -56,7 +56,13 @@ struct rq {
 	const char	*params;	/* query or body; "%H" is the hint */
 	const char	*cookie;
 	const char	*sfs;
+	const char	*origin;
 };
+
+/* Every request's fresh random bytes, and their base64url. */
+static const unsigned char nonce[NONCE_SZ] = "0123456789abcdef";
+#define NONCE64	"MDEyMzQ1Njc4OWFiY2RlZg"
+#define CK	CONFIRM_COOKIE "=" NONCE64
 
 /* Replaces every "%H" in s with h. */
 static char *
@@ -86,6 +92,10 @@ run(const struct rq *q, const char *h, struct req *r, struct decision *d,
 	in.method = q->method;
 	in.cookie = q->cookie;
 	in.sec_fetch_site = q->sfs;
+	in.origin = q->origin;
+	in.host = "op.example";
+	in.https = "on";
+	in.nonce = nonce;
 	in.script_name = "/oauth/end_session";
 	if (q->method != NULL && strcmp(q->method, "POST") == 0) {
 		in.content_type = "application/x-www-form-urlencoded";
@@ -120,107 +130,112 @@ struct row {
 static const struct row rows[] = {
 	/* R */
 	{ "R: hint + uri", { "GET", "id_token_hint=%H&post_logout_redirect_uri="
-	  URI1 "&state=xyz", NULL, NULL }, H_SID, OUT_REDIRECT, WHY_NONE,
+	  URI1 "&state=xyz", NULL, NULL, NULL }, H_SID, OUT_REDIRECT, WHY_NONE,
 	  "rp1", URI1, 0 },
 	{ "R: hint + client_id + uri", { "GET", "id_token_hint=%H&client_id=rp1"
-	  "&post_logout_redirect_uri=" URI1E, NULL, NULL }, H_SID,
+	  "&post_logout_redirect_uri=" URI1E, NULL, NULL, NULL }, H_SID,
 	  OUT_REDIRECT, WHY_NONE, "rp1", URI1, 0 },
 	{ "R: hint + uri, matching sid cookie", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, "a=b; op_sid=s-1", NULL }, H_SID,
+	  "post_logout_redirect_uri=" URI1, "a=b; op_sid=s-1", NULL, NULL }, H_SID,
 	  OUT_REDIRECT, WHY_NONE, "rp1", URI1, 0 },
 	{ "R: POST", { "POST", "id_token_hint=%H&post_logout_redirect_uri="
-	  URI1E, NULL, NULL }, H_SID, OUT_REDIRECT, WHY_NONE, "rp1", URI1, 0 },
+	  URI1E, NULL, NULL, NULL }, H_SID, OUT_REDIRECT, WHY_NONE, "rp1", URI1, 0 },
 	{ "R: hint without sid, no cookie", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, "other=1", NULL }, H_NOSID,
+	  "post_logout_redirect_uri=" URI1, "other=1", NULL, NULL }, H_NOSID,
 	  OUT_REDIRECT, WHY_NONE, "rp1", URI1, 0 },
 	{ "R: hint aud rp2", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=https://rp2.example/", NULL, NULL },
+	  "post_logout_redirect_uri=https://rp2.example/", NULL, NULL, NULL },
 	  H_AUD2, OUT_REDIRECT, WHY_NONE, "rp2", "https://rp2.example/", 0 },
 	{ "R: multi-aud hint + client_id", { "GET", "id_token_hint=%H&"
 	  "client_id=rp2&post_logout_redirect_uri=https://rp2.example/", NULL,
-	  NULL }, H_MULTI, OUT_REDIRECT, WHY_NONE, "rp2",
+	  NULL, NULL }, H_MULTI, OUT_REDIRECT, WHY_NONE, "rp2",
 	  "https://rp2.example/", 0 },
 	/* S */
-	{ "S: hint only", { "GET", "id_token_hint=%H", NULL, NULL }, H_SID,
+	{ "S: hint only", { "GET", "id_token_hint=%H", NULL, NULL, NULL }, H_SID,
 	  OUT_SIGNED_OUT, WHY_NONE, "rp1", NULL, 0 },
 	{ "S: hint + client_id + state", { "GET", "id_token_hint=%H&"
-	  "client_id=rp1&state=s", NULL, NULL }, H_SID, OUT_SIGNED_OUT,
+	  "client_id=rp1&state=s", NULL, NULL, NULL }, H_SID, OUT_SIGNED_OUT,
 	  WHY_NONE, "rp1", NULL, 0 },
 	{ "S: hint + logout_hint", { "GET", "id_token_hint=%H&"
-	  "logout_hint=alice", NULL, NULL }, H_SID, OUT_SIGNED_OUT, WHY_NONE,
+	  "logout_hint=alice", NULL, NULL, NULL }, H_SID, OUT_SIGNED_OUT, WHY_NONE,
 	  "rp1", NULL, 0 },
 	{ "S: multi-aud hint, no azp", { "GET", "id_token_hint=%H", NULL,
-	  NULL }, H_MULTI, OUT_SIGNED_OUT, WHY_NONE, NULL, NULL, 0 },
+	  NULL, NULL }, H_MULTI, OUT_SIGNED_OUT, WHY_NONE, NULL, NULL, 0 },
 	/* C */
-	{ "C: nothing", { "GET", "", NULL, NULL }, H_NONE, OUT_CONFIRM,
+	{ "C: nothing", { "GET", "", NULL, NULL, NULL }, H_NONE, OUT_CONFIRM,
 	  WHY_NONE, NULL, NULL, 0 },
 	{ "C: client_id + uri, no hint", { "GET", "client_id=rp1&"
-	  "post_logout_redirect_uri=" URI1 "&state=q", NULL, NULL }, H_NONE,
+	  "post_logout_redirect_uri=" URI1 "&state=q", NULL, NULL, NULL }, H_NONE,
 	  OUT_CONFIRM, WHY_NONE, "rp1", URI1, 1 },
-	{ "C: logout_hint alone", { "GET", "logout_hint=alice", NULL, NULL },
+	{ "C: logout_hint alone", { "GET", "logout_hint=alice", NULL, NULL, NULL },
 	  H_NONE, OUT_CONFIRM, WHY_NONE, NULL, NULL, 0 },
-	{ "C: invalid hint", { "GET", "id_token_hint=%H", NULL, NULL }, H_BAD,
+	{ "C: invalid hint", { "GET", "id_token_hint=%H", NULL, NULL, NULL }, H_BAD,
 	  OUT_CONFIRM, WHY_NONE, NULL, NULL, 0 },
-	{ "C: garbage hint", { "GET", "id_token_hint=garbage", NULL, NULL },
+	{ "C: garbage hint", { "GET", "id_token_hint=garbage", NULL, NULL, NULL },
 	  H_NONE, OUT_CONFIRM, WHY_NONE, NULL, NULL, 0 },
 	{ "C: invalid hint + client_id + uri", { "GET", "id_token_hint=%H&"
 	  "client_id=rp1&post_logout_redirect_uri=" URI1 "&state=q", NULL,
-	  NULL }, H_BAD, OUT_CONFIRM, WHY_NONE, "rp1", NULL, 0 },
+	  NULL, NULL }, H_BAD, OUT_CONFIRM, WHY_NONE, "rp1", NULL, 0 },
 	{ "C: valid hint, sid cookie differs", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, "op_sid=s-2", NULL }, H_SID,
+	  "post_logout_redirect_uri=" URI1, "op_sid=s-2", NULL, NULL }, H_SID,
 	  OUT_CONFIRM, WHY_NONE, "rp1", URI1, 1 },
 	{ "C: valid hint without sid, cookie present", { "GET",
 	  "id_token_hint=%H&post_logout_redirect_uri=" URI1, "op_sid=s-1",
-	  NULL }, H_NOSID, OUT_CONFIRM, WHY_NONE, "rp1", URI1, 1 },
+	  NULL, NULL }, H_NOSID, OUT_CONFIRM, WHY_NONE, "rp1", URI1, 1 },
 	{ "C: sid cookie twice, differing", { "GET", "id_token_hint=%H",
-	  "op_sid=s-1; op_sid=s-2", NULL }, H_SID, OUT_CONFIRM, WHY_NONE,
+	  "op_sid=s-1; op_sid=s-2", NULL, NULL }, H_SID, OUT_CONFIRM, WHY_NONE,
 	  "rp1", NULL, 0 },
 	/* E */
-	{ "E: malformed", { "GET", "id_token_hint=%H&state=%zz", NULL, NULL },
+	{ "E: malformed", { "GET", "id_token_hint=%H&state=%zz", NULL, NULL, NULL },
 	  H_SID, OUT_ERROR, WHY_MALFORMED, NULL, NULL, 0 },
 	{ "E: duplicate parameter", { "GET", "id_token_hint=%H&state=1&"
-	  "state=2", NULL, NULL }, H_SID, OUT_ERROR, WHY_MALFORMED, NULL, NULL,
+	  "state=2", NULL, NULL, NULL }, H_SID, OUT_ERROR, WHY_MALFORMED, NULL, NULL,
 	  0 },
 	{ "E: duplicate client_id", { "GET",
-	  "client_id=rp1&client_id=rp1", NULL, NULL }, H_NONE, OUT_ERROR,
+	  "client_id=rp1&client_id=rp1", NULL, NULL, NULL }, H_NONE, OUT_ERROR,
 	  WHY_MALFORMED, NULL, NULL, 0 },
 	{ "E: unknown client_id", { "GET", "id_token_hint=%H&client_id=rp9",
-	  NULL, NULL }, H_SID, OUT_ERROR, WHY_CLIENT_UNKNOWN, NULL, NULL, 0 },
+	  NULL, NULL, NULL }, H_SID, OUT_ERROR, WHY_CLIENT_UNKNOWN, NULL, NULL, 0 },
 	{ "E: unknown client_id, no hint", { "GET", "client_id=rp9", NULL,
-	  NULL }, H_NONE, OUT_ERROR, WHY_CLIENT_UNKNOWN, NULL, NULL, 0 },
+	  NULL, NULL }, H_NONE, OUT_ERROR, WHY_CLIENT_UNKNOWN, NULL, NULL, 0 },
 	{ "E: client_id not in aud", { "GET", "id_token_hint=%H&client_id=rp2",
-	  NULL, NULL }, H_SID, OUT_ERROR, WHY_CLIENT_NOT_AUD, NULL, NULL, 0 },
+	  NULL, NULL, NULL }, H_SID, OUT_ERROR, WHY_CLIENT_NOT_AUD, NULL, NULL, 0 },
 	{ "E: uri not registered (hint)", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=https://evil.example/", NULL, NULL },
+	  "post_logout_redirect_uri=https://evil.example/", NULL, NULL, NULL },
 	  H_SID, OUT_ERROR, WHY_URI_NOT_REGISTERED, NULL, NULL, 0 },
 	{ "E: uri of another client", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=https://rp2.example/", NULL, NULL },
+	  "post_logout_redirect_uri=https://rp2.example/", NULL, NULL, NULL },
 	  H_SID, OUT_ERROR, WHY_URI_NOT_REGISTERED, NULL, NULL, 0 },
 	{ "E: uri not registered (client_id)", { "GET", "client_id=rp1&"
-	  "post_logout_redirect_uri=" URI1 "/", NULL, NULL }, H_NONE,
+	  "post_logout_redirect_uri=" URI1 "/", NULL, NULL, NULL }, H_NONE,
 	  OUT_ERROR, WHY_URI_NOT_REGISTERED, NULL, NULL, 0 },
 	{ "E: uri with no client", { "GET", "post_logout_redirect_uri=" URI1,
-	  NULL, NULL }, H_NONE, OUT_ERROR, WHY_URI_NO_CLIENT, NULL, NULL, 0 },
+	  NULL, NULL, NULL }, H_NONE, OUT_ERROR, WHY_URI_NO_CLIENT, NULL, NULL, 0 },
 	{ "E: uri, invalid hint, no client_id", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, NULL, NULL }, H_BAD, OUT_ERROR,
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_BAD, OUT_ERROR,
 	  WHY_URI_NO_CLIENT, NULL, NULL, 0 },
 	{ "E: uri, multi-aud hint without azp", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, NULL, NULL }, H_MULTI, OUT_ERROR,
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_MULTI, OUT_ERROR,
 	  WHY_URI_NO_CLIENT, NULL, NULL, 0 },
-	{ "E: confirm by GET", { "GET", "confirm=AAAA", NULL, NULL }, H_NONE,
+	{ "E: confirm by GET", { "GET", "confirm=AAAA", NULL, NULL, NULL }, H_NONE,
 	  OUT_ERROR, WHY_CONFIRM_GET, NULL, NULL, 0 },
 	{ "E: hint in a confirmation", { "POST", "id_token_hint=%H&"
-	  "confirm=AAAA", NULL, NULL }, H_SID, OUT_ERROR, WHY_HINT_IN_CONFIRM,
+	  "confirm=AAAA", NULL, NULL, NULL }, H_SID, OUT_ERROR, WHY_HINT_IN_CONFIRM,
 	  NULL, NULL, 0 },
-	{ "E: forged token", { "POST", "confirm=AAAA", NULL, NULL }, H_NONE,
+	{ "E: forged token", { "POST", "confirm=AAAA", CK, NULL, NULL }, H_NONE,
 	  OUT_ERROR, WHY_TOKEN_BAD, NULL, NULL, 0 },
+	{ "E: token without the confirm cookie", { "POST", "confirm=AAAA",
+	  NULL, NULL, NULL }, H_NONE, OUT_ERROR, WHY_NO_COOKIE, NULL, NULL, 0 },
+	{ "E: token from another origin", { "POST", "confirm=AAAA", CK, NULL,
+	  "https://evil.example" }, H_NONE, OUT_ERROR, WHY_FOREIGN_ORIGIN,
+	  NULL, NULL, 0 },
 	/* Others */
 	{ "stay signed in", { "GET", "id_token_hint=%H&op=cancel", NULL,
-	  NULL }, H_SID, OUT_STAYED, WHY_NONE, NULL, NULL, 0 },
+	  NULL, NULL }, H_SID, OUT_STAYED, WHY_NONE, NULL, NULL, 0 },
 	{ "stay signed in, POST with token", { "POST", "op=cancel&"
-	  "confirm=AAAA", NULL, NULL }, H_NONE, OUT_STAYED, WHY_NONE, NULL,
+	  "confirm=AAAA", NULL, NULL, NULL }, H_NONE, OUT_STAYED, WHY_NONE, NULL,
 	  NULL, 0 },
-	{ "PUT", { "PUT", "id_token_hint=%H", NULL, NULL }, H_SID, OUT_METHOD,
+	{ "PUT", { "PUT", "id_token_hint=%H", NULL, NULL, NULL }, H_SID, OUT_METHOD,
 	  WHY_NONE, NULL, NULL, 0 },
 };
 
@@ -308,7 +323,7 @@ static void
 test_hint_details(void)
 {
 	static const struct rq	 q1 = { "GET", "id_token_hint=%H", NULL,
-	    NULL };
+	    NULL, NULL };
 	struct req		 r;
 	struct decision		 d;
 	char			*keep;
@@ -372,10 +387,20 @@ form_body(const struct decision *d)
 {
 	struct buf	 b = { NULL, 0, 0, 0 };
 
+	char		 e[LIM_VALUE_B64_SZ + 1];
+
+	/* As the page carries them: with a line break, base64url. */
 #define F(name, v) do { \
 	if ((v).p != NULL && (v).sz > 0) { \
-		buf_adds(&b, name "="); \
-		url_esc(&b, (v).p, (v).sz); \
+		if (memchr((v).p, '\r', (v).sz) == NULL && \
+		    memchr((v).p, '\n', (v).sz) == NULL) { \
+			buf_adds(&b, name "="); \
+			url_esc(&b, (v).p, (v).sz); \
+		} else { \
+			b64url_encode((const unsigned char *)(v).p, (v).sz, \
+			    e); \
+			buf_addf(&b, name "_b64=%s", e); \
+		} \
 		buf_addc(&b, '&'); \
 	} } while (0)
 	F("client_id", d->form.client_id);
@@ -394,6 +419,8 @@ struct confirm_case {
 	enum hk		 h;
 	const char	*post_cookie;	/* cookie sent with the POST */
 	const char	*post_sfs;
+	const char	*post_origin;
+	int		 ck;		/* 0: the page's cookie; 1: none; 2: other */
 	const char	*extra;		/* appended to the POST body */
 	time_t		 later;		/* seconds between GET and POST */
 	enum outcome	 out;
@@ -404,39 +431,76 @@ struct confirm_case {
 static const struct confirm_case ccases[] = {
 	{ "no hint, client_id + uri -> R", { "GET", "client_id=rp1&"
 	  "post_logout_redirect_uri=" URI1 "&state=a%20b&ui_locales=sv",
-	  NULL, NULL }, H_NONE, NULL, NULL, "", 5, OUT_REDIRECT, WHY_NONE,
+	  NULL, NULL, NULL }, H_NONE, NULL, NULL, NULL, 0, "", 5, OUT_REDIRECT, WHY_NONE,
 	  URI1 },
-	{ "nothing -> S", { "GET", "", NULL, NULL }, H_NONE, NULL, NULL, "",
+	{ "nothing -> S", { "GET", "", NULL, NULL, NULL }, H_NONE, NULL, NULL, NULL, 0, "",
 	  5, OUT_SIGNED_OUT, WHY_NONE, NULL },
-	{ "client_id only -> S", { "GET", "client_id=rp2", NULL, NULL },
-	  H_NONE, NULL, NULL, "", 5, OUT_SIGNED_OUT, WHY_NONE, NULL },
+	{ "client_id only -> S", { "GET", "client_id=rp2", NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 0, "", 5, OUT_SIGNED_OUT, WHY_NONE, NULL },
 	{ "valid hint of another session -> R", { "GET", "id_token_hint=%H&"
-	  "post_logout_redirect_uri=" URI1, "op_sid=s-2", NULL }, H_SID,
-	  "op_sid=s-2", "same-origin", "", 5, OUT_REDIRECT, WHY_NONE, URI1 },
+	  "post_logout_redirect_uri=" URI1, "op_sid=s-2", NULL, NULL }, H_SID,
+	  "op_sid=s-2", "same-origin", NULL, 0, "", 5, OUT_REDIRECT, WHY_NONE, URI1 },
 	{ "invalid hint + client_id + uri -> S", { "GET", "id_token_hint=%H&"
-	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL }, H_BAD,
-	  NULL, NULL, "", 5, OUT_SIGNED_OUT, WHY_NONE, NULL },
+	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_BAD,
+	  NULL, NULL, NULL, 0, "", 5, OUT_SIGNED_OUT, WHY_NONE, NULL },
 	{ "invalid hint, uri added later -> E", { "GET", "id_token_hint=%H&"
-	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL }, H_BAD,
-	  NULL, NULL, "&post_logout_redirect_uri=" URI1E, 5, OUT_ERROR,
+	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_BAD,
+	  NULL, NULL, NULL, 0, "&post_logout_redirect_uri=" URI1E, 5,
+	  OUT_ERROR,
 	  WHY_TOKEN_BAD, NULL },
 	{ "state changed -> E", { "GET", "client_id=rp1&"
-	  "post_logout_redirect_uri=" URI1 "&state=a", NULL, NULL }, H_NONE,
-	  NULL, NULL, "&ui_locales=en", 5, OUT_ERROR, WHY_TOKEN_BAD, NULL },
+	  "post_logout_redirect_uri=" URI1 "&state=a", NULL, NULL, NULL }, H_NONE,
+	  NULL, NULL, NULL, 0, "&ui_locales=en", 5, OUT_ERROR, WHY_TOKEN_BAD, NULL },
 	{ "unknown field added, ignored -> S", { "GET", "client_id=rp1", NULL,
-	  NULL }, H_NONE, NULL, NULL, "&sub=mallory", 5, OUT_SIGNED_OUT,
+	  NULL, NULL }, H_NONE, NULL, NULL, NULL, 0, "&sub=mallory", 5, OUT_SIGNED_OUT,
 	  WHY_NONE, NULL },
 	{ "another browser session -> E", { "GET", "id_token_hint=%H",
-	  "op_sid=s-2", NULL }, H_SID, "op_sid=s-3", NULL, "", 5, OUT_ERROR,
+	  "op_sid=s-2", NULL, NULL }, H_SID, "op_sid=s-3", NULL, NULL, 0, "", 5, OUT_ERROR,
 	  WHY_TOKEN_BAD, NULL },
 	{ "cookie dropped -> E", { "GET", "id_token_hint=%H", "op_sid=s-2",
-	  NULL }, H_SID, NULL, NULL, "", 5, OUT_ERROR, WHY_TOKEN_BAD, NULL },
-	{ "cross-site -> E", { "GET", "client_id=rp1", NULL, NULL }, H_NONE,
-	  NULL, "cross-site", "", 5, OUT_ERROR, WHY_CROSS_SITE, NULL },
-	{ "expired -> E", { "GET", "client_id=rp1", NULL, NULL }, H_NONE,
-	  NULL, NULL, "", TOKEN_TTL + 1, OUT_ERROR, WHY_TOKEN_EXPIRED, NULL },
-	{ "cancel wins -> stayed", { "GET", "client_id=rp1", NULL, NULL },
-	  H_NONE, NULL, NULL, "&op=cancel", 5, OUT_STAYED, WHY_NONE, NULL },
+	  NULL, NULL }, H_SID, NULL, NULL, NULL, 0, "", 5, OUT_ERROR, WHY_TOKEN_BAD, NULL },
+	{ "cross-site -> E", { "GET", "client_id=rp1", NULL, NULL, NULL }, H_NONE,
+	  NULL, "cross-site", NULL, 0, "", 5, OUT_ERROR, WHY_CROSS_SITE, NULL },
+	{ "expired -> E", { "GET", "client_id=rp1", NULL, NULL, NULL }, H_NONE,
+	  NULL, NULL, NULL, 0, "", TOKEN_TTL + 1, OUT_ERROR, WHY_TOKEN_EXPIRED, NULL },
+	{ "cancel wins -> stayed", { "GET", "client_id=rp1", NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 0, "&op=cancel", 5, OUT_STAYED, WHY_NONE, NULL },
+	{ "no confirm cookie, nothing said of the origin -> E", { "GET",
+	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 1, "", 5, OUT_ERROR, WHY_NO_COOKIE, NULL },
+	{ "the confirm cookie of another page -> E", { "GET",
+	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 2, "", 5, OUT_ERROR, WHY_TOKEN_BAD, NULL },
+	{ "Origin null + cookie -> R", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  NULL, "null", 0, "", 5, OUT_REDIRECT, WHY_NONE, URI1 },
+	{ "our own Origin + cookie -> R", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  "same-origin", "https://op.example", 0, "", 5, OUT_REDIRECT,
+	  WHY_NONE, URI1 },
+	{ "another site's Origin + cookie -> E", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  NULL, "https://evil.example", 0, "", 5, OUT_ERROR,
+	  WHY_FOREIGN_ORIGIN, NULL },
+	{ "another site's Origin, no cookie -> E", { "GET", "client_id=rp1"
+	  "&post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  NULL, "https://evil.example", 1, "", 5, OUT_ERROR,
+	  WHY_FOREIGN_ORIGIN, NULL },
+	{ "state and state_b64 both -> E", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1 "&state=a%0Ab", NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 0, "&state=a", 5, OUT_ERROR,
+	  WHY_MALFORMED, NULL },
+	{ "state_b64 not base64url -> E", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  NULL, NULL, 0, "&state_b64=a%2Bb", 5, OUT_ERROR, WHY_MALFORMED,
+	  NULL },
+	{ "state_b64 of invalid UTF-8 -> E", { "GET", "client_id=rp1&"
+	  "post_logout_redirect_uri=" URI1, NULL, NULL, NULL }, H_NONE, NULL,
+	  NULL, NULL, 0, "&state_b64=_w", 5, OUT_ERROR, WHY_MALFORMED, NULL },
+	{ "state_b64 added to a form without state -> E", { "GET",
+	  "client_id=rp1&post_logout_redirect_uri=" URI1, NULL, NULL, NULL },
+	  H_NONE, NULL, NULL, NULL, 0, "&state_b64=YQpi", 5, OUT_ERROR,
+	  WHY_TOKEN_BAD, NULL },
 };
 
 static void
@@ -445,7 +509,8 @@ test_confirm(void)
 	struct req	 r, r2;
 	struct decision	 d, d2;
 	struct rq	 post;
-	char		*keep, *body, *keep2, *keep3;
+	char		*keep, *body, *keep2, *keep3, *keep4;
+	const char	*ck;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
@@ -454,8 +519,14 @@ test_confirm(void)
 		CU_ASSERT_EQUAL(d.signout, 0);
 		body = form_body(&d);
 		post.method = "POST";
-		post.cookie = ccases[i].post_cookie;
 		post.sfs = ccases[i].post_sfs;
+		post.origin = ccases[i].post_origin;
+		ck = ccases[i].ck == 0 ? CK : ccases[i].ck == 2 ?
+		    CONFIRM_COOKIE "=MDEyMzQ1Njc4OWFiY2RlZw" : "x=1";
+		keep4 = tk_fmt("%s%s%s", ccases[i].post_cookie != NULL ?
+		    ccases[i].post_cookie : "", ccases[i].post_cookie != NULL ?
+		    "; " : "", ck);
+		post.cookie = keep4;
 		keep2 = tk_fmt("%s%s", body, ccases[i].extra);
 		post.params = keep2;
 		run(&post, NULL, &r2, &d2, NOW + ccases[i].later, &keep3);
@@ -480,8 +551,78 @@ test_confirm(void)
 		free(keep);
 		free(keep2);
 		free(keep3);
+		free(keep4);
 		free(body);
 	}
+}
+
+/*
+ * A state (or ui_locales) holding line breaks comes back exactly after
+ * the form's round trip; the same bytes after a browser's CRLF
+ * normalisation, posted as plain fields, do not fit the token.
+ */
+static void
+test_confirm_line_breaks(void)
+{
+	static const char *const states[] = { "a\nb", "a\r\nb", "a\rb", "\n",
+	    "\r\n\r", "x\n\ny\r" };
+	struct req	 r, r2;
+	struct decision	 d, d2;
+	struct rq	 get = { "GET", NULL, NULL, NULL, NULL };
+	struct rq	 post = { "POST", NULL, CK, "same-origin", "null" };
+	struct buf	 q = { NULL, 0, 0, 0 }, crlf = { NULL, 0, 0, 0 };
+	char		*keep, *keep2, *body;
+	const char	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		buf_reset(&q);
+		buf_adds(&q, "client_id=rp1&post_logout_redirect_uri=" URI1E
+		    "&ui_locales=sv%0Aen&state=");
+		url_esc(&q, states[i], strlen(states[i]));
+		buf_addc(&q, '\0');
+		get.params = q.p;
+		run(&get, NULL, &r, &d, NOW, &keep);
+		CU_ASSERT_EQUAL_FATAL(d.out, OUT_CONFIRM);
+		body = form_body(&d);
+		CU_ASSERT_PTR_NOT_NULL(strstr(body, "&state_b64="));
+		CU_ASSERT_PTR_NOT_NULL(strstr(body, "&ui_locales_b64="));
+		post.params = body;
+		run(&post, NULL, &r2, &d2, NOW + 1, &keep2);
+		CU_ASSERT_EQUAL(d2.out, OUT_REDIRECT);
+		CU_ASSERT_EQUAL(r2.p[P_STATE].sz, strlen(states[i]));
+		CU_ASSERT(r2.p[P_STATE].p != NULL && strcmp(r2.p[P_STATE].p,
+		    states[i]) == 0);
+		CU_ASSERT(r2.p[P_UI_LOCALES].p != NULL &&
+		    strcmp(r2.p[P_UI_LOCALES].p, "sv\nen") == 0);
+		req_free(&r2);
+		free(keep2);
+		free(body);
+		/* What a plain field would become: every break as CRLF. */
+		buf_reset(&crlf);
+		for (s = states[i]; *s != '\0'; s++)
+			if (*s == '\n' || (*s == '\r' && s[1] != '\n'))
+				buf_adds(&crlf, "\r\n");
+			else if (*s != '\r')
+				buf_addc(&crlf, *s);
+		buf_addc(&crlf, '\0');
+		buf_reset(&q);
+		buf_adds(&q, "client_id=rp1&post_logout_redirect_uri=" URI1E
+		    "&ui_locales=sv%0D%0Aen&state=");
+		url_esc(&q, crlf.p, strlen(crlf.p));
+		buf_addf(&q, "&confirm=%s", d.token);
+		buf_addc(&q, '\0');
+		post.params = q.p;
+		run(&post, NULL, &r2, &d2, NOW + 1, &keep2);
+		CU_ASSERT_EQUAL(d2.out, OUT_ERROR);
+		CU_ASSERT_EQUAL(d2.why, WHY_TOKEN_BAD);
+		req_free(&r2);
+		free(keep2);
+		req_free(&r);
+		free(keep);
+	}
+	buf_free(&q);
+	buf_free(&crlf);
 }
 
 /*
@@ -492,10 +633,11 @@ static void
 test_confirm_journal_fields(void)
 {
 	static const struct rq	 q = { "GET", "id_token_hint=%H",
-	    "op_sid=s-9", NULL };
+	    "op_sid=s-9", NULL, NULL };
 	struct req		 r, r2;
 	struct decision		 d, d2;
-	struct rq		 post = { "POST", NULL, "op_sid=s-9", NULL };
+	struct rq		 post = { "POST", NULL, "op_sid=s-9; " CK, NULL,
+	    NULL };
 	char			*keep, *keep2, *body;
 
 	run(&q, hint_of(H_SID), &r, &d, NOW, &keep);
@@ -540,6 +682,7 @@ UNIT_SUITE("decide",
 	{ "hint verdict and claims", test_hint_details },
 	{ "malformed POST, too many params", test_post_ct },
 	{ "confirmation round trips", test_confirm },
+	{ "line breaks survive the round trip", test_confirm_line_breaks },
 	{ "confirmation journals this browser's session", test_confirm_journal_fields },
 	{ "cleanup", test_cleanup },
 )

@@ -54,13 +54,40 @@ static const struct esc_case json_cases[] = {
 	{ "\0", 1, "\\u0000", 0 },
 	{ "\x7f", 0, "\\u007F", 0 },
 	{ "/", 0, "/", 0 },
-	{ "caf\xc3\xa9", 0, "caf\xc3\xa9", 0 },
+	/* Pure ASCII out: every other character as \uXXXX. */
+	{ "caf\xc3\xa9", 0, "caf\\u00E9", 0 },
 	{ "a\xe2\x80\xa8" "b\xe2\x80\xa9", 0, "a\\u2028b\\u2029", 0 },
-	{ "\xe2\x80\xa7\xe2\x82\xac", 0, "\xe2\x80\xa7\xe2\x82\xac", 0 },
-	{ "\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80", 0 },
+	{ "\xc2\x85", 0, "\\u0085", 0 },		/* NEL */
+	{ "\xc2\x80\xc2\x9f", 0, "\\u0080\\u009F", 0 },
+	{ "\xe2\x80\xa7\xe2\x82\xac", 0, "\\u2027\\u20AC", 0 },
+	{ "\xef\xbb\xbf\xef\xbf\xbf", 0, "\\uFEFF\\uFFFF", 0 },
+	/* Above U+FFFF: a surrogate pair (RFC 8259 section 7). */
+	{ "\xf0\x9f\x98\x80", 0, "\\uD83D\\uDE00", 0 },
+	{ "\xf0\x90\x80\x80", 0, "\\uD800\\uDC00", 0 },
+	{ "\xf4\x8f\xbf\xbf", 0, "\\uDBFF\\uDFFF", 0 },
 	{ "</script>", 0, "</script>", 0 },
-	/* A truncated E2 at the end is left alone (input is valid UTF-8). */
-	{ "x\xe2\x80", 0, "x\xe2\x80", 0 },
+	/* Bytes that start no valid sequence: U+FFFD each. */
+	{ "x\xe2\x80", 0, "x\\uFFFD\\uFFFD", 0 },
+	{ "\xff\xc0\xaf", 0, "\\uFFFD\\uFFFD\\uFFFD", 0 },
+	{ "\xed\xa0\x80", 0, "\\uFFFD\\uFFFD\\uFFFD", 0 },
+};
+
+static const struct esc_case log_cases[] = {
+	{ "", 0, "", 0 },
+	{ "plain ASCII ~!@#$%^&*()_+{}|:\"<>?`-=[];',./", 0,
+	  "plain ASCII ~!@#$%^&*()_+{}|:\"<>?`-=[];',./", 0 },
+	{ "a\\b", 0, "a\\\\b", 0 },
+	{ "\n\r\t\x1b[2J\x7f", 0, "\\x0A\\x0D\\x09\\x1B[2J\\x7F", 0 },
+	{ "\0", 1, "\\x00", 0 },
+	{ "kid\xe2\x80\xa8x", 0, "kid\\u2028x", 0 },
+	{ "\xc2\x85\xc2\x9b", 0, "\\u0085\\u009B", 0 },
+	{ "caf\xc3\xa9", 0, "caf\\u00E9", 0 },
+	{ "\xd0\xb0", 0, "\\u0430", 0 },		/* Cyrillic a */
+	{ "\xe2\x80\xae", 0, "\\u202E", 0 },	/* right-to-left override */
+	{ "\xf0\x9f\x98\x80", 0, "\\U0001F600", 0 },
+	{ "\xff\xc3", 0, "\\xFF\\xC3", 0 },
+	{ "\xed\xa0\x80", 0, "\\xED\\xA0\\x80", 0 },
+	{ "\xc0\xaf", 0, "\\xC0\\xAF", 0 },
 };
 
 static void
@@ -105,6 +132,32 @@ test_json_esc(void)
 {
 	run(json_esc, json_cases, sizeof(json_cases) / sizeof(json_cases[0]),
 	    "json");
+}
+
+static void
+test_log_esc(void)
+{
+	struct buf	 b;
+	char		 in[256];
+	size_t		 i;
+
+	run(log_esc, log_cases, sizeof(log_cases) / sizeof(log_cases[0]),
+	    "log");
+	/* All 256 bytes: only printable ASCII comes out. */
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)i;
+	memset(&b, 0, sizeof(b));
+	log_esc(&b, in, sizeof(in));
+	CU_ASSERT_FALSE_FATAL(b.oom);
+	for (i = 0; i < b.sz; i++)
+		CU_ASSERT(b.p[i] >= 0x20 && b.p[i] < 0x7f);
+	/* 94 kept, '\\' doubled, 161 as \xHH. */
+	CU_ASSERT_EQUAL(b.sz, 94 + 2 + 161 * 4);
+	buf_reset(&b);
+	json_esc(&b, in, sizeof(in));
+	for (i = 0; i < b.sz; i++)
+		CU_ASSERT(b.p[i] >= 0x20 && b.p[i] < 0x7f);
+	buf_free(&b);
 }
 
 /* Decoding url_esc's output gives back every one of the 256 bytes. */
@@ -159,5 +212,6 @@ UNIT_SUITE("html",
     { "html_esc", test_html_esc },
     { "url_esc", test_url_esc },
     { "json_esc", test_json_esc },
+    { "log_esc", test_log_esc },
     { "url_roundtrip", test_url_roundtrip },
     { "append", test_esc_append })

@@ -28,6 +28,12 @@ static const char clients_json[] =
 #define CLAIMS	"{\"iss\":\"" ISS "\",\"sub\":\"alice\",\"aud\":\"rp1\"," \
 		"\"sid\":\"s-1\",\"iat\":1799996400}"
 
+/* The fresh random bytes of every request here, and their base64url. */
+static const unsigned char nonce[NONCE_SZ] = "0123456789abcdef";
+#define NONCE64	"MDEyMzQ1Njc4OWFiY2RlZg"
+#define CONFIRM_SET_COOKIE "Set-Cookie: " CONFIRM_COOKIE "=" NONCE64 \
+			"; Max-Age=600; Path=/; Secure; HttpOnly; SameSite=Strict"
+
 static struct state	 st_plain;	/* no cookie_domain */
 static struct state	 st_dom;	/* cookie_domain, cookie_path /auth */
 static char		*hint_tok;
@@ -73,6 +79,7 @@ respond(const struct state *st, const char *method, const char *params,
 	in.method = method;
 	in.script_name = "/oauth/end_session";
 	in.remote_addr = "192.0.2.7";
+	in.nonce = nonce;
 	if (strcmp(method, "POST") == 0) {
 		in.content_type = "application/x-www-form-urlencoded";
 		in.body = p.p;
@@ -356,8 +363,8 @@ struct page_case {
 static const struct page_case pcases[] = {
 	{ "GET", "id_token_hint=%H", OUT_SIGNED_OUT, "Status: 200 OK", 2 },
 	{ "GET", "client_id=rp1&post_logout_redirect_uri=" URI1,
-	  OUT_CONFIRM, "Status: 200 OK", 0 },
-	{ "GET", "", OUT_CONFIRM, "Status: 200 OK", 0 },
+	  OUT_CONFIRM, "Status: 200 OK", 1 },
+	{ "GET", "", OUT_CONFIRM, "Status: 200 OK", 1 },
 	{ "GET", "client_id=nope", OUT_ERROR, "Status: 400 Bad Request", 0 },
 	{ "GET", "state=%zz", OUT_ERROR, "Status: 400 Bad Request", 0 },
 	{ "GET", "post_logout_redirect_uri=" URI1, OUT_ERROR,
@@ -407,6 +414,8 @@ test_pages(void)
 			CU_ASSERT_PTR_NOT_NULL(strstr(body,
 			    "action=\"/oauth/end_session\""));
 			CU_ASSERT_PTR_NOT_NULL(strstr(body, d.token));
+			/* The confirm cookie, and nothing expired. */
+			CU_ASSERT(has_line(head, CONFIRM_SET_COOKIE));
 		}
 		/* The client's name is escaped wherever it shows. */
 		CU_ASSERT_PTR_NULL(strstr(body, "<One>"));
@@ -442,10 +451,107 @@ test_confirm_page(void)
 	    "&gt;&lt;x\""));
 	CU_ASSERT_PTR_NULL(strstr(body, "\"><x"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(body, "RP &lt;One&gt; &amp; "));
+	CU_ASSERT(has_line(head, CONFIRM_SET_COOKIE));
+	CU_ASSERT_EQUAL(count_lines(head, "Set-Cookie:"), 1);
 	free(csp);
 	free(head);
 	buf_free(&out);
 	req_free(&r);
+}
+
+struct b64_case {
+	const char	*params;
+	const char	*want;		/* in the page */
+	const char	*not;		/* not in the page */
+};
+
+/*
+ * A field holding CR or LF goes base64url-encoded under NAME_b64; others
+ * go as they are.
+ */
+static const struct b64_case bcases[] = {
+	{ "client_id=rp1&post_logout_redirect_uri=" URI1 "&state=a%0Ab",
+	  "name=\"state_b64\" value=\"YQpi\"", "name=\"state\"" },
+	{ "client_id=rp1&post_logout_redirect_uri=" URI1 "&state=a%0D%0Ab",
+	  "name=\"state_b64\" value=\"YQ0KYg\"", "name=\"state\"" },
+	{ "client_id=rp1&post_logout_redirect_uri=" URI1 "&state=a%0Db",
+	  "name=\"state_b64\" value=\"YQ1i\"", "name=\"state\"" },
+	{ "client_id=rp1&post_logout_redirect_uri=" URI1 "&state=a%09b",
+	  "name=\"state\" value=\"a\tb\"", "state_b64" },
+	{ "ui_locales=sv%0Aen", "name=\"ui_locales_b64\" value=\"c3YKZW4\"",
+	  "name=\"ui_locales\"" },
+};
+
+static void
+test_confirm_b64(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	const char	*body = "";
+	char		*head;
+	size_t		 i;
+
+	setup();
+	for (i = 0; i < sizeof(bcases) / sizeof(bcases[0]); i++) {
+		CU_ASSERT_EQUAL(respond(&st_plain, "GET", bcases[i].params, &r,
+		    &d, &out), 1);
+		CU_ASSERT_EQUAL(d.out, OUT_CONFIRM);
+		head = head_of(&out, &body);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+		if (strstr(body, bcases[i].want) == NULL ||
+		    strstr(body, bcases[i].not) != NULL)
+			fprintf(stderr, "b64 case %zu\n", i);
+		CU_ASSERT_PTR_NOT_NULL(strstr(body, bcases[i].want));
+		CU_ASSERT_PTR_NULL(strstr(body, bcases[i].not));
+		free(head);
+		buf_free(&out);
+		req_free(&r);
+	}
+}
+
+/*
+ * Every reason has a name for the log and a non-empty message in every
+ * locale, and each error page renders.
+ */
+static void
+test_reasons(void)
+{
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out = { NULL, 0, 0, 0 };
+	const char	*body = "";
+	char		*head;
+	size_t		 why, loc;
+
+	setup();
+	for (why = 0; why < WHY__MAX; why++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(reason_names[why]);
+		CU_ASSERT(reason_names[why][0] != '\0');
+		for (loc = 0; loc < LOC__MAX; loc++) {
+			if (render_message(loc, why)[0] == '\0')
+				fprintf(stderr, "no message for %s in %s\n",
+				    reason_names[why], locale_names[loc]);
+			CU_ASSERT(render_message(loc, why)[0] != '\0');
+			memset(&r, 0, sizeof(r));
+			r.action = "/e";
+			r.p[P_UI_LOCALES].p = locale_names[loc];
+			r.p[P_UI_LOCALES].sz = strlen(locale_names[loc]);
+			memset(&d, 0, sizeof(d));
+			d.out = OUT_ERROR;
+			d.why = why;
+			buf_reset(&out);
+			CU_ASSERT_EQUAL(render(&st_plain, &r, &d, &out), 1);
+			head = head_of(&out, &body);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(head);
+			CU_ASSERT_EQUAL(strncmp(head, "Status: 400 ", 12), 0);
+			free(head);
+		}
+	}
+	/* Out of range: an empty message, not a crash. */
+	CU_ASSERT_STRING_EQUAL(render_message(LOC__MAX, WHY_NONE), "");
+	CU_ASSERT_STRING_EQUAL(render_message(LOC_EN, WHY__MAX), "");
+	buf_free(&out);
 }
 
 static void
@@ -486,7 +592,9 @@ test_journal(void)
 	const struct json	*j, *m;
 	char			 msg[128];
 	size_t			 off;
-	static const char	 nasty[] = "a\"b\\c\n\x01\x1f</script>\xe2\x80\xa8";
+	static const char	 nasty[] = "a\"b\\c\n\x01\x1f</script>\xe2\x80\xa8"
+	    "\xe2\x80\xa9\xc2\x85\x7f\xc3\xa9\xf0\x9f\x98\x80";
+	size_t			 k;
 
 	setup();
 	memset(&r, 0, sizeof(r));
@@ -501,6 +609,12 @@ test_journal(void)
 	CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d, NOW, &out), 1);
 	CU_ASSERT_EQUAL_FATAL(out.p[out.sz - 1], '\n');
 	CU_ASSERT_PTR_NULL(memchr(out.p, '\n', out.sz - 1));
+	/* Pure printable ASCII: no reader can split or colour the line. */
+	for (k = 0; k + 1 < out.sz; k++)
+		CU_ASSERT((unsigned char)out.p[k] >= 0x20 &&
+		    (unsigned char)out.p[k] < 0x7f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.p, "\\u2028\\u2029\\u0085"
+	    "\\u007F\\u00E9\\uD83D\\uDE00\""));
 	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
 	if (j == NULL)
 		fprintf(stderr, "journal: %s: %.*s\n", msg, (int)out.sz, out.p);
@@ -567,6 +681,8 @@ UNIT_SUITE("render",
 	{ "Set-Cookie lines", test_cookies },
 	{ "HTML pages: security headers", test_pages },
 	{ "confirmation page", test_confirm_page },
+	{ "line breaks in fields: NAME_b64", test_confirm_b64 },
+	{ "every reason has a name and messages", test_reasons },
 	{ "405 and 500", test_method },
 	{ "journal line", test_journal },
 	{ "cleanup", test_cleanup },

@@ -3,6 +3,7 @@
  * the form action and Sec-Fetch-Site, table-driven.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -103,12 +104,218 @@ test_form_errors(void)
 	CU_ASSERT_EQUAL(r.err, REQ_FORM);
 	CU_ASSERT_EQUAL(r.form_err, FORM_BAD_UTF8);
 	req_free(&r);
-	/* Headers: a control character or non-ASCII byte. */
-	in.query = "";
-	in.accept_language = "en\r\nX: y";
-	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
-	CU_ASSERT_EQUAL(r.err, REQ_HEADER);
 	req_free(&r);
+}
+
+/*
+ * An optional header that cannot be read (control bytes, over its limit)
+ * is ignored, never a malformed request.
+ */
+static void
+test_headers_ignored(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	char		*big;
+	const char	*al[] = { "en\r\nX: y", "sv\x01", "sv\x7f", NULL };
+	size_t		 i;
+
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	in.query = "client_id=x";
+	for (i = 0; al[i] != NULL; i++) {
+		in.accept_language = al[i];
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+		CU_ASSERT_EQUAL(r.err, REQ_OK);
+		CU_ASSERT_PTR_NULL(r.accept_language);
+		CU_ASSERT_PTR_NOT_NULL(r.p[P_CLIENT_ID].p);
+		req_free(&r);
+	}
+	in.accept_language = NULL;
+	/* A Cookie with a control byte: neither cookie is read. */
+	in.cookie = "sid=abc; " CONFIRM_COOKIE "=AAAAAAAAAAAAAAAAAAAAAA; x=\x01";
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_OK);
+	CU_ASSERT_PTR_NULL(r.browser_sid);
+	CU_ASSERT_PTR_NULL(r.confirm_cookie);
+	req_free(&r);
+	/* A tab is no control byte there (RFC 9110 section 5.5). */
+	in.cookie = "sid=abc;\tx=1";
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+	CU_ASSERT_PTR_NOT_NULL(r.browser_sid);
+	req_free(&r);
+	/* Over the limit: ignored; at the limit: read. */
+	big = calloc(1, LIM_HEADER_SZ + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memcpy(big, "sid=abc; a=", 11);
+	memset(big + 11, 'x', LIM_HEADER_SZ - 11);
+	in.cookie = big;
+	in.accept_language = big;
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_OK);
+	CU_ASSERT_PTR_NOT_NULL(r.browser_sid);
+	req_free(&r);
+	big[LIM_HEADER_SZ] = 'x';
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_OK);
+	CU_ASSERT_PTR_NULL(r.browser_sid);
+	CU_ASSERT_PTR_NULL(r.accept_language);
+	req_free(&r);
+	free(big);
+	/* REMOTE_ADDR that cannot be read: left out. */
+	in.cookie = NULL;
+	in.accept_language = NULL;
+	in.remote_addr = "192.0.2.1\n";
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, "sid"), 1);
+	CU_ASSERT_EQUAL(r.err, REQ_OK);
+	CU_ASSERT_PTR_NULL(r.remote_addr);
+	req_free(&r);
+}
+
+struct ck_case {
+	const char	*cookie;
+	int		 found;
+};
+
+#define CK	CONFIRM_COOKIE "="
+#define V22	"abcdefghijklmnopqrst-_"
+
+static const struct ck_case ckcases[] = {
+	{ NULL, 0 },
+	{ CK V22, 1 },
+	{ "a=1; " CK V22 "; b=2", 1 },
+	{ CK V22 "; " CK V22, 1 },			/* same value twice */
+	{ CK V22 "; " CK "abcdefghijklmnopqrst-A", 0 },	/* two values */
+	{ CK "abcdefghijklmnopqrst-", 0 },		/* too short */
+	{ CK V22 "x", 0 },				/* too long */
+	{ CK "abcdefghijklmnopqrst+/", 0 },		/* not base64url */
+	{ "__host-endsession-confirm=" V22, 0 },	/* not its name */
+};
+
+static void
+test_confirm_cookie(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ckcases) / sizeof(ckcases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "POST";
+		in.content_type = FORM_CT;
+		in.cookie = ckcases[i].cookie;
+		/* Read whether or not sid_cookie is configured. */
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, i & 1 ? "sid" : NULL),
+		    1);
+		if ((r.confirm_cookie != NULL) != ckcases[i].found)
+			fprintf(stderr, "confirm cookie case %zu\n", i);
+		CU_ASSERT_EQUAL(r.confirm_cookie != NULL, ckcases[i].found);
+		if (r.confirm_cookie != NULL)
+			CU_ASSERT_STRING_EQUAL(r.confirm_cookie, V22);
+		req_free(&r);
+	}
+}
+
+/* The fresh nonce comes out base64url, NONCE_B64SZ characters. */
+static void
+test_nonce(void)
+{
+	static const unsigned char	 n[NONCE_SZ] = { 0xfb, 0xff, 1, 2, 3,
+	    4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0xff };
+	struct http_in			 in;
+	struct req			 r;
+
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_STRING_EQUAL(r.nonce, "");
+	req_free(&r);
+	in.nonce = n;
+	CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+	CU_ASSERT_STRING_EQUAL(r.nonce, "-_8BAgMEBQYHCAkKCwwN_w");
+	req_free(&r);
+}
+
+struct origin_case {
+	const char	*origin, *host, *https, *scheme, *name, *port;
+	int		 foreign;
+};
+
+static const struct origin_case ocases[] = {
+	/* Nothing to compare: the cookie decides. */
+	{ NULL, "op.example", "on", NULL, NULL, NULL, 0 },
+	{ "null", "op.example", "on", NULL, NULL, NULL, 0 },
+	{ "https://evil.example", NULL, NULL, NULL, NULL, NULL, 0 },
+	/* Same origin, spelled as browsers and servers do. */
+	{ "https://op.example", "op.example", "on", NULL, NULL, NULL, 0 },
+	{ "https://op.example", "op.example:443", "on", NULL, NULL, NULL, 0 },
+	{ "https://op.example:443", "OP.example", "ON", NULL, NULL, NULL, 0 },
+	{ "https://op.example", "op.example", NULL, "https", NULL, NULL, 0 },
+	{ "http://127.0.0.1:8080", "127.0.0.1:8080", NULL, "http", NULL,
+	  NULL, 0 },
+	{ "http://127.0.0.1:8080", "127.0.0.1:8080", NULL, NULL, NULL, NULL,
+	  0 },
+	{ "https://op.example", NULL, "on", NULL, "op.example", "443", 0 },
+	{ "http://[::1]:8080", "[::1]:8080", NULL, "http", NULL, NULL, 0 },
+	/* Another site, port or scheme. */
+	{ "https://evil.example", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://op.example.evil", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://op.example:8443", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "http://op.example", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://op.example", "op.example", "off", "http", NULL, NULL, 1 },
+	{ "http://127.0.0.1:9", "127.0.0.1:8080", NULL, "http", NULL, NULL,
+	  1 },
+	{ "http://127.0.0.2:8080", "127.0.0.1:8080", NULL, "http", NULL,
+	  NULL, 1 },
+	{ "https://evil.example", NULL, "on", NULL, "op.example", "443", 1 },
+	/* Not an origin a browser sends: not ours. */
+	{ "https://op.example/", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "op.example", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://op.example\x01", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://op.example:99999", "op.example", "on", NULL, NULL, NULL, 1 },
+	{ "https://", "op.example", "on", NULL, NULL, NULL, 1 },
+	/* Our own origin unreadable: cannot tell. */
+	{ "https://evil.example", "op.example\x01", "on", NULL, NULL, NULL,
+	  0 },
+	{ "https://evil.example", "op example", "on", NULL, NULL, NULL, 0 },
+};
+
+static void
+test_origin(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ocases) / sizeof(ocases[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "POST";
+		in.content_type = FORM_CT;
+		in.origin = ocases[i].origin;
+		in.host = ocases[i].host;
+		in.https = ocases[i].https;
+		in.scheme = ocases[i].scheme;
+		in.server_name = ocases[i].name;
+		in.server_port = ocases[i].port;
+		CU_ASSERT_EQUAL_FATAL(req_parse(&r, &in, NULL), 1);
+		if (r.foreign_origin != ocases[i].foreign)
+			fprintf(stderr, "origin case %zu: %s\n", i,
+			    ocases[i].origin);
+		CU_ASSERT_EQUAL(r.foreign_origin, ocases[i].foreign);
+		CU_ASSERT_EQUAL(r.err, REQ_OK);
+		req_free(&r);
+	}
+}
+
+static void
+test_ok_headers(void)
+{
+	struct http_in	 in;
+	struct req	 r;
+
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	in.query = "";
 	in.accept_language = "sv";
 	in.remote_addr = "192.0.2.1";
 	CU_ASSERT_EQUAL(req_parse(&r, &in, NULL), 1);
@@ -249,7 +456,12 @@ test_sec_fetch_site(void)
 
 UNIT_SUITE("req",
 	{ "methods and content types", test_methods },
-	{ "form and header errors", test_form_errors },
+	{ "form errors", test_form_errors },
+	{ "headers that cannot be read are ignored", test_headers_ignored },
+	{ "headers read", test_ok_headers },
+	{ "confirm cookie", test_confirm_cookie },
+	{ "fresh nonce", test_nonce },
+	{ "Origin against our own origin", test_origin },
 	{ "sid cookie", test_cookies },
 	{ "form action", test_action },
 	{ "Sec-Fetch-Site", test_sec_fetch_site },

@@ -30,6 +30,7 @@ fields(struct token_fields *f)
 	f->state = V("st");
 	f->ui_locales = V("sv en");
 	f->browser_sid = V("s-1");
+	f->cookie = V("abcdefghijklmnopqrstuv");
 }
 
 static void
@@ -70,23 +71,24 @@ test_fields_bound(void)
 {
 	struct token_key	*tk;
 	struct token_fields	 f, g;
-	struct val		*slot[5];
+	struct val		*slot[6];
 	char			 tok[TOKEN_SZ + 1];
 	size_t			 i;
 	const char		*other[] = { "rp2", "https://rp1.example/cb/",
-	    "su", "sv", "s-2" };
+	    "su", "sv", "s-2", "abcdefghijklmnopqrstuw" };
 
 	tk = token_key_new(secret, sizeof(secret));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tk);
 	fields(&f);
 	CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok), 1);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		g = f;
 		slot[0] = &g.client_id;
 		slot[1] = &g.plru;
 		slot[2] = &g.state;
 		slot[3] = &g.ui_locales;
 		slot[4] = &g.browser_sid;
+		slot[5] = &g.cookie;
 		*slot[i] = V(other[i]);
 		CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW),
 		    TOKEN_BAD);
@@ -110,6 +112,10 @@ test_fields_bound(void)
 	/* A browser session added where there was none. */
 	g = f;
 	g.browser_sid = V("s-1");
+	CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW), TOKEN_BAD);
+	/* A confirm cookie added where there was none. */
+	g = f;
+	g.cookie = V("abcdefghijklmnopqrstuv");
 	CU_ASSERT_EQUAL(token_check(tk, &g, tok, TOKEN_SZ, NOW), TOKEN_BAD);
 	token_key_free(tk);
 }
