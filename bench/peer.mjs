@@ -9,7 +9,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import Provider from 'oidc-provider';
+// The test-only packages are installed in tests/node_modules (tests/package.json).
+const { default: Provider } = await import(
+    new URL('../tests/node_modules/oidc-provider/lib/index.js', import.meta.url));
 import * as jose from 'jose';
 
 const port = Number(process.argv[2] || 3999);
