@@ -551,7 +551,7 @@ struct decision {
 	char			 token[TOKEN_SZ + 1]; /* C: the form's token */
 };
 
-/* Decides the outcome of r at time now (CONTRACT section 7). */
+/* Decides the outcome of r at time now (docs/design.md section 7). */
 void	 decide(const struct state *, struct req *, time_t now,
 	    struct decision *);
 
@@ -628,7 +628,7 @@ int	 render(const struct state *, const struct req *,
 /* A plain 500 response, for when render fails or no state is loaded. */
 void	 render_500(struct buf *out);
 
-/* The journal line (CONTRACT section 8) for a sign-out, with "\n". */
+/* The journal line (docs/design.md section 8) for a sign-out, with "\n". */
 int	 journal_line(const struct req *, const struct decision *,
 	    time_t now, struct buf *out);
 

@@ -1,5 +1,5 @@
 /*
- * html.c - one escaper per output context (STYLE.md "Limits and output"):
+ * html.c - one escaper per output context (docs/design.md section 7):
  * HTML text and attribute values, a URL query component, and the
  * contents of a JSON string for the journal.  Each copies runs of bytes
  * that need nothing with a single buf_add, so plain text costs one
