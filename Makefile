@@ -2,7 +2,6 @@
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
-BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 SHAREDIR   ?= $(PREFIX)/share/endsession
 MANDIR     ?= $(PREFIX)/share/man
@@ -13,33 +12,43 @@ CC         ?= cc
 PKGS        = fcgi yajl libcrypto liburiparser libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-JWT_LIBS   := $(shell pkg-config --libs libjwt)
-CUNIT_LIBS := $(shell pkg-config --libs cunit)
+# Only the token tool needs libjwt, only the unit tests CUnit.
+JWT_LIBS    = $(shell pkg-config --libs libjwt)
+CUNIT_LIBS  = $(shell pkg-config --libs cunit)
 
 OPT        ?= -O2
 HARDEN      = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
-WARN        = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wvla
+# WERROR=1 (set by make check, make test and scripts/test) turns warnings
+# into errors for development and CI; an operator's plain make does not.
+WERROR     ?=
+WARN        = -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS     ?=
 CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DOPENSSL_NO_DEPRECATED \
               -DTEMPLATEDIR='"$(SHAREDIR)/templates"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
               $(OPT) -g $(HARDEN) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
-# The core: every src/*.c but the programs' mains.
-CORE_SRC   := $(filter-out src/main.c src/mint.c, $(wildcard src/*.c))
+# The core: every src/*.c but the program's main.
+CORE_SRC   := $(filter-out src/main.c, $(wildcard src/*.c))
 CORE_OBJ   := $(CORE_SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_OBJ   := $(UNIT_SRC:tests/unit/%.c=$(B)/obj/unit/%.o)
+# The test and demo signer (tests/tools/): shared by the unit tests and the
+# token tool build/endsession-mint, which is never installed.
+JOSE_OBJ   := $(B)/obj/tools/jose.o
 
 all: $(B)/endsession $(B)/endsession-mint
 
 $(B)/obj/%.o: src/%.c src/endsession.h | $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) | $(B)/obj/unit
-	$(CC) $(CFLAGS) -Isrc -Wno-missing-prototypes -c -o $@ $<
+$(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) tests/tools/jose.h | $(B)/obj/unit
+	$(CC) $(CFLAGS) -Isrc -Itests/tools -Wno-missing-prototypes -c -o $@ $<
 
-$(B)/obj $(B)/obj/unit:
+$(B)/obj/tools/%.o: tests/tools/%.c src/endsession.h tests/tools/jose.h | $(B)/obj/tools
+	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+
+$(B)/obj $(B)/obj/unit $(B)/obj/tools:
 	mkdir -p $@
 
 $(B)/libcore.a: $(CORE_OBJ)
@@ -48,11 +57,20 @@ $(B)/libcore.a: $(CORE_OBJ)
 $(B)/endsession: $(B)/obj/main.o $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/endsession-mint: $(B)/obj/mint.o $(B)/libcore.a
+$(B)/endsession-mint: $(B)/obj/tools/mint.o $(JOSE_OBJ) $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JWT_LIBS) $(PKG_LIBS)
 
-$(B)/unit-tests: $(UNIT_OBJ) $(B)/libcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(JWT_LIBS) $(PKG_LIBS)
+$(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(PKG_LIBS)
+
+# Development and CI builds fail on any warning.
+check test test-asan test-valgrind: WERROR = 1
+
+# The quick suite: units, CGI tests and the fuzz corpus replay, in
+# seconds, with the build dependencies only (no web server, browser or
+# node).
+check: all $(B)/unit-tests
+	B=$(B) ONLY="unit cgi fuzz-replay" bash tests/run-all.sh
 
 # The whole suite: units, CGI shell tests, then integration tests.
 test: all $(B)/unit-tests
@@ -62,39 +80,42 @@ unit: $(B)/unit-tests
 	$(B)/unit-tests
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
-asan test-asan:
+test-asan:
 	$(MAKE) B=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
 # The CGI tests and a FastCGI session under valgrind.
-valgrind test-valgrind: all $(B)/unit-tests
+test-valgrind: all $(B)/unit-tests
 	B=$(B) VALGRIND=1 ONLY="unit cgi nginx" bash tests/run-all.sh
 
-install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/templates/en \
-	  $(DESTDIR)$(SHAREDIR)/templates/sv $(DESTDIR)$(SHAREDIR)/etc $(DESTDIR)$(MANDIR)/man8
+# The endpoint, never the token tool.
+install: $(B)/endsession
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SHAREDIR)/templates/en \
+	  $(DESTDIR)$(SHAREDIR)/templates/sv $(DESTDIR)$(SHAREDIR)/etc $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(B)/endsession $(DESTDIR)$(SBINDIR)/endsession
-	install -m 0755 $(B)/endsession-mint $(DESTDIR)$(BINDIR)/endsession-mint
 	install -m 0755 scripts/endsession-refresh $(DESTDIR)$(SBINDIR)/endsession-refresh
 	install -m 0644 templates/en/*.html $(DESTDIR)$(SHAREDIR)/templates/en/
 	install -m 0644 templates/sv/*.html $(DESTDIR)$(SHAREDIR)/templates/sv/
 	install -m 0644 templates/style.css $(DESTDIR)$(SHAREDIR)/templates/
 	cp -R etc/. $(DESTDIR)$(SHAREDIR)/etc/
 	install -m 0644 endsession.8 $(DESTDIR)$(MANDIR)/man8/endsession.8
+	install -m 0644 endsession.conf.5 $(DESTDIR)$(MANDIR)/man5/endsession.conf.5
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all test unit asan test-asan valgrind test-valgrind install clean
+.PHONY: all check test unit test-asan test-valgrind install clean
 
 # Fuzzing (clang, libFuzzer): tests/fuzz/fuzz.mk builds and runs the targets.
 FUZZ_SECONDS ?= 10
 fuzz:
 	$(MAKE) -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-# Benchmarks side by side with the FastCGI floor: prints one table.
+# Benchmarks side by side with the FastCGI floor: prints one table and
+# writes it with its plot into $(B)/bench/.
 bench: all
-	bash scripts/bench
+	B=$(B) bash bench/run
 
 .PHONY: fuzz bench

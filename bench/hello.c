@@ -1,10 +1,10 @@
 /*
- * bench/hello.c - the floor for scripts/bench: the cheapest possible
+ * bench/hello.c - the floor for bench/run: the cheapest possible
  * FastCGI responder on libfcgi (fcgiapp.h), the same library and the
  * same accept loop as endsession, answering every request with a fixed
  * 302.  What nginx + spawn-fcgi + libfcgi cost per request with no work.
  *
- * For experiments only (scripts/bench builds it plain):
+ * For experiments only (bench/run builds it plain):
  *   -DHELLO_BODY=N   answer 200 with an N-byte HTML body instead
  *   -DHELLO_STDERR   also send one line on the FastCGI stderr stream,
  *                    which nginx writes to its error log

@@ -1,4 +1,4 @@
-// bench/peer.mjs - node-oidc-provider (the version in package.json) on
+// bench/peer.mjs - node-oidc-provider (the version in tests/package.json) on
 // 127.0.0.1 as the benchmark's peer column.  One client with
 // post_logout_redirect_uris, devInteractions off, an RS256 signing key
 // generated at start.  Writes DIR/peer-hint.txt: an id_token_hint signed
@@ -9,8 +9,15 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import Provider from 'oidc-provider';
-import * as jose from 'jose';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+// The test-only packages are installed in tests/node_modules
+// (tests/package.json), not beside this file: resolve them from there.
+const from = createRequire(new URL('../tests/package.json', import.meta.url));
+const load = (name) => import(pathToFileURL(from.resolve(name)).href);
+const { default: Provider } = await load('oidc-provider');
+const jose = await load('jose');
 
 const port = Number(process.argv[2] || 3999);
 const dir = process.argv[3] || '.';

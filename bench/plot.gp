@@ -1,5 +1,5 @@
 # bench/plot.gp - CPU µs per request by scenario: floor, endsession,
-# node-oidc-provider.  Run in bench/ after scripts/bench wrote cpu.dat.
+# node-oidc-provider.  Run in the output folder after bench/run wrote cpu.dat.
 set terminal svg size 900,480 dynamic font "sans,12"
 set output "cpu.svg"
 set title "Server CPU per request (nginx + FastCGI children, or the node process)"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bench/profile.sh - instructions per request with callgrind: one FastCGI
 # child of endsession under valgrind --tool=callgrind behind nginx (the
-# same fixtures as scripts/bench, 10 clients, 2 keys), warmed up, then the
+# same fixtures as bench/run, 10 clients, 2 keys), warmed up, then the
 # counters zeroed and N requests of each kind sent, one dump per kind:
 # R (RS256 hint), R (ES256 hint), C (no hint), E, and the confirmation POST.
-# Also one CGI R request (startup included).  Writes bench/profile/*.
+# Also one CGI R request (startup included).  Writes $B/bench/profile/*
+# (never tracked files: callgrind_annotate prints absolute paths).
 #
 #   bash bench/profile.sh [N]        # N requests per kind, default 200
 set -u
@@ -12,7 +13,10 @@ ES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=${B:-build}
 . "$ES_ROOT/tests/integration/lib.sh"
 N=${1:-200}
-OUT=$ES_ROOT/bench/profile
+case $B in
+/*) OUT=$B/bench/profile ;;
+*) OUT=$ES_ROOT/$B/bench/profile ;;
+esac
 ISS=https://op.example
 EP=/oauth/end_session
 PLRU_E=https%3A%2F%2Frp.example%2Fsigned-out

@@ -1,6 +1,6 @@
 /*
  * b64url.c - strict base64url without padding (RFC 7515 section 2,
- * RFC 4648 section 5).  libjwt's decoder is lax (LIBS.md section 1); this
+ * RFC 4648 section 5).  libjwt's decoder is lax (libraries.md 1); this
  * one accepts exactly one spelling of each byte string.
  */
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * clients.c - the client registrations file (CONTRACT section 4) and the
+ * clients.c - the client registrations file (docs/design.md section 4) and the
  * registry built from it: a hash table from client_id to the client's
  * name and registered post_logout_redirect_uris.  A duplicate client_id,
  * a client without one, or a redirect URI that is not an absolute URI

@@ -1,5 +1,5 @@
 /*
- * conf.c - the configuration file (CONTRACT section 3): lines of
+ * conf.c - the configuration file (docs/design.md section 3): lines of
  * "key = value", '#' comments, blank lines.  Unknown keys, a key given
  * twice, a missing required key and a bad value are errors with the
  * line number; relative paths are relative to the file's folder.

@@ -1,5 +1,5 @@
 /*
- * decide.c - the outcome of a request (CONTRACT section 7): R, S, C or E.
+ * decide.c - the outcome of a request (docs/design.md section 7): R, S, C or E.
  * No I/O, no clock, no globals: the request, the loaded state and "now"
  * come in, a struct decision goes out, so that every row of the table
  * is a unit test.
@@ -165,7 +165,7 @@ confirmed(const struct state *st, struct req *r, time_t now,
 /*
  * A valid hint belongs to this browser's session unless sid_cookie is
  * configured, the browser sent that cookie, and the hint's sid is
- * missing or differs (CONTRACT section 7).
+ * missing or differs (docs/design.md section 7).
  */
 static int
 belongs(const struct state *st, const struct req *r, const struct hint *h)

@@ -615,7 +615,7 @@ struct decision {
 	char			 cookie[NONCE_B64SZ + 1]; /* C: CONFIRM_COOKIE */
 };
 
-/* Decides the outcome of r at time now (CONTRACT section 7). */
+/* Decides the outcome of r at time now (docs/design.md section 7). */
 void	 decide(const struct state *, struct req *, time_t now,
 	    struct decision *);
 
@@ -703,7 +703,7 @@ const char *render_message(enum locale, enum reason);
 /* A plain 500 response, for when render fails or no state is loaded. */
 void	 render_500(struct buf *out);
 
-/* The journal line (CONTRACT section 8) for a sign-out, with "\n". */
+/* The journal line (docs/design.md section 8) for a sign-out, with "\n". */
 int	 journal_line(const struct req *, const struct decision *,
 	    time_t now, struct buf *out);
 

@@ -135,7 +135,7 @@ form_parse(struct arena *ar, const char *in, size_t insz, size_t max,
 		if (seen & (1u << i))
 			return FORM_DUPLICATE;
 		seen |= 1u << i;
-		/* An empty value counts as absent (CONTRACT section 6). */
+		/* An empty value counts as absent (design.md 6). */
 		if (vsz > 0) {
 			vals[i].p = v;
 			vals[i].sz = vsz;

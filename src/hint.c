@@ -1,5 +1,5 @@
 /*
- * hint.c - is an id_token_hint valid (CONTRACT section 6)?  The header is
+ * hint.c - is an id_token_hint valid (docs/design.md section 6)?  The header is
  * read here before anything is trusted: strict compact form, alg given
  * once and matched case-sensitively, no key carried in the token, the
  * key picked by kid, the algorithm that key allows and no other; then
@@ -7,7 +7,7 @@
  * RFC 8725 sections 3.1-3.2, 3.10-3.11); then the claims (OpenID Connect
  * Core 1.0 section 2, RP-Initiated Logout 1.0 section 2).  libjwt is not
  * on this path: it trusts the header's alg and re-parses the key on
- * every call (LIBS.md sections 1 and 4).
+ * every call (docs/libraries.md sections 1 and 4).
  */
 #include <math.h>
 #include <stdlib.h>

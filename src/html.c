@@ -1,7 +1,8 @@
 /*
- * html.c - one escaper per output context: HTML text and attribute
- * values, a URL query component, the contents of a JSON string for the
- * journal, and text for a terminal or a log line.  Each copies runs of bytes
+ * html.c - one escaper per output context (docs/design.md section 7):
+ * HTML text and attribute values, a URL query component, the contents of
+ * a JSON string for the journal, and text for a terminal or a log line.
+ * Each copies runs of bytes
  * that need nothing with a single buf_add, so plain text costs one
  * table look-up per byte.
  */

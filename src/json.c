@@ -1,7 +1,7 @@
 /*
  * json.c - a strict JSON reader (RFC 8259) on yajl 2.1's callback parser.
  *
- * yajl alone is too lax for hostile input (LIBS.md section 5): it has no
+ * yajl alone is too lax for hostile input (libraries.md 5): it has no
  * depth limit, keeps duplicate keys, lets overlong and surrogate UTF-8
  * through, and its tree API allows comments, cuts strings at \u0000 and
  * frees recursively.  So we drive the callback parser ourselves and add

@@ -1,5 +1,5 @@
 /*
- * jwks.c - the provider's public keys (CONTRACT section 5): a JWK Set
+ * jwks.c - the provider's public keys (docs/design.md section 5): a JWK Set
  * (RFC 7517) of RSA, EC (P-256/384/521) and Ed25519 (RFC 8037) keys,
  * each converted once into an OpenSSL EVP_PKEY with the set of
  * algorithms it may verify, and the JWS signature check itself
@@ -75,7 +75,7 @@ fromdata(const char *type, OSSL_PARAM_BLD *bld)
 	return pk;
 }
 
-/* An RSA key of at least 2048 bits, minimal encodings (LIBS.md 3). */
+/* An RSA key of at least 2048 bits, minimal encodings (libraries.md 3). */
 static EVP_PKEY *
 rsa_key(const struct json *jwk, struct key *k, enum jwks_check chk,
     const char **why)
@@ -114,7 +114,7 @@ rsa_key(const struct json *jwk, struct key *k, enum jwks_check chk,
 		goto out;
 	}
 	/*
-	 * fromdata takes e=2 (LIBS.md 3): an RSA modulus is odd, its
+	 * fromdata takes e=2 (libraries.md 3): an RSA modulus is odd, its
 	 * exponent odd and at least 3.  The full public key check adds a
 	 * primality test of n, 3 ms a key; it runs for --check.
 	 */
@@ -497,7 +497,7 @@ alg_md(enum alg a)
 /*
  * JOSE carries ECDSA signatures as R||S, each the curve's size
  * (RFC 7518 3.4); OpenSSL wants DER.  The length is checked against the
- * algorithm here, which libjwt does not do (LIBS.md 2).
+ * algorithm here, which libjwt does not do (docs/libraries.md section 2).
  */
 static int
 ecdsa_der(enum alg a, const unsigned char *sig, size_t sigsz,

@@ -1,5 +1,5 @@
 /*
- * locale.c - which language a page is shown in (CONTRACT section 7,
+ * locale.c - which language a page is shown in (docs/design.md section 7,
  * "Locales"): ui_locales first, then Accept-Language, else English.
  * Both inputs come from the browser, so this only scans: no allocation,
  * no recursion, one pass over each string.

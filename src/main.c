@@ -3,7 +3,7 @@
  * request loop, FastCGI (spawn-fcgi hands us a listening socket on fd 0)
  * or one plain CGI request.  This and nothing else touches the
  * environment, stdin/stdout and libfcgi.  fcgiapp.h, not fcgi_stdio.h,
- * which would redefine FILE under OpenSSL's prototypes (LIBS.md 6).
+ * which would redefine FILE under OpenSSL's prototypes (libraries.md 6).
  */
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -105,7 +105,7 @@ io_logv(void *arg, const char *msg)
 }
 
 /*
- * CONTENT_LENGTH: digits only, at most the body limit (LIBS.md 6).
+ * CONTENT_LENGTH: digits only, at most the body limit (libraries.md 6).
  * Returns -1 when bad or too large.
  */
 static long
@@ -125,7 +125,7 @@ content_length(const char *v)
 	return n;
 }
 
-/* Appends line to the journal with one write (CONTRACT section 8). */
+/* Appends line to the journal with one write (docs/design.md section 8). */
 static void
 journal(const struct io *io, const char *path, const struct buf *line)
 {

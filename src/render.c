@@ -1,6 +1,6 @@
 /*
  * render.c - a decision becomes a CGI response: Status, headers, body
- * (CONTRACT section 7), and a sign-out becomes a journal line (section
+ * (docs/design.md section 7), and a sign-out becomes a journal line (section
  * 8).  All output is built in one buffer, so the caller sends it with one
  * write.  Every header goes through header(), which refuses CR, LF, NUL.
  */

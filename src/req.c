@@ -253,7 +253,7 @@ req_parse(struct req *r, const struct http_in *in, const char *sid_cookie)
 	memset(r, 0, sizeof(*r));
 	r->action = "?";
 	/*
-	 * A shell that only sets QUERY_STRING (CONTRACT section 1) sends no
+	 * A shell that only sets QUERY_STRING (design.md 1) sends no
 	 * REQUEST_METHOD: that is a GET.  A web server always sends one.
 	 */
 	if (in->method == NULL || strcmp(in->method, "GET") == 0)

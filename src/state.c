@@ -1,6 +1,6 @@
 /*
  * state.c - loading the configuration and every file it names, and
- * reloading what changed (CONTRACT section 9).  A new copy replaces the
+ * reloading what changed (docs/design.md section 9).  A new copy replaces the
  * old only once it has loaded in full; a broken one is logged once and
  * the last good copy keeps serving.
  */

@@ -8,7 +8,7 @@
  * {{#name}}...{{/name}} shows its body only when the value is non-empty
  * and {{^name}}...{{/name}} only when it is empty.  Every name must be
  * one of tvar_names; anything else fails the load, with file and line,
- * so that "endsession --check" catches a broken template (STYLE.md).
+ * so that "endsession --check" catches a broken template (design.md section 2).
  */
 #include <sys/stat.h>
 
@@ -48,7 +48,7 @@ static const int tvar_is_html[TV__MAX] = {
 
 /*
  * Placeholders each page must hold, so that an edited template cannot
- * silently lose its <html lang>, the forms or the error text (CONTRACT
+ * silently lose its <html lang>, the forms or the error text (design.md
  * section 7).  A bit (1u << tvar) per required variable.
  */
 #define TV_BIT(v)	(1u << (v))

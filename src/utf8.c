@@ -1,7 +1,7 @@
 /*
  * utf8.c - strict UTF-8 (RFC 3629 section 4).  yajl's own check lets
  * overlong forms, surrogates and code points above U+10FFFF through
- * (LIBS.md section 5), so every string that reaches us is checked here
+ * (libraries.md 5), so every string that reaches us is checked here
  * again.
  */
 #include <stddef.h>

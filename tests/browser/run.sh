@@ -33,7 +33,7 @@ finish() {
 die() { bad "$*"; cat "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 20 >&2; finish; }
 
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is not installed"
-[ -d "$ES_ROOT/node_modules/playwright-core" ] || die "playwright-core is not installed (npm ci)"
+[ -d "$ES_ROOT/tests/node_modules/playwright-core" ] || die "playwright-core is not installed (npm ci)"
 
 PORT=$(es_port)
 BASE=http://127.0.0.1:$PORT

@@ -1,7 +1,7 @@
 # tests/cgi/lib.sh - shared setup and helpers for the CGI shell tests.
 #
 # Sourced by tests/cgi/test_*.sh (bash).  Runs build/endsession as a plain
-# CGI program (CONTRACT.md section 1) with keys, JWKS, clients and tokens
+# CGI program (docs/design.md section 1) with keys, JWKS, clients and tokens
 # made at run time in a temporary folder:
 #   keys   rsa.pem (kid rsa1), p256.pem (ec256), p384.pem (ec384),
 #          ed.pem (ed1), plus rsa.pub (the RSA public key as PEM)
@@ -286,7 +286,7 @@ check_common() {
 	esac
 }
 
-# HTML responses: the security headers of CONTRACT section 7.
+# HTML responses: the security headers of docs/design.md section 7.
 check_html() {
 	local csp
 	hdr_is Content-Type "text/html; charset=utf-8"
@@ -358,7 +358,7 @@ check_cookies() {
 }
 
 # journal_ok VIA CLIENT_ID SUB SID: exactly one new journal line, as in
-# CONTRACT section 8 (CLIENT_ID, SUB, SID "-" when they must be absent).
+# docs/design.md section 8 (CLIENT_ID, SUB, SID "-" when they must be absent).
 journal_ok() {
 	eq "journal lines" 1 "$JNEW"
 	[ "$JNEW" = 1 ] || return 0

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Configuration that changes outcomes, CONTRACT.md sections 3, 7 and 8:
+# Configuration that changes outcomes, docs/design.md sections 3, 7 and 8:
 # cookie_domain and cookie_path, no sid_cookie, hint_max_age, clock_skew,
 # an unwritable journal.
 . "$(dirname "$0")/lib.sh"

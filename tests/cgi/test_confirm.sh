@@ -1,5 +1,5 @@
 #!/bin/bash
-# The confirmation page, CONTRACT.md section 7: GET the page, submit its
+# The confirmation page, docs/design.md section 7: GET the page, submit its
 # form as a browser would, tamper with it, and stay signed in.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# id_token_hint validation, CONTRACT.md sections 5 and 6: each invalid hint
+# id_token_hint validation, docs/design.md sections 5 and 6: each invalid hint
 # in an otherwise correct request (client_id + registered uri) gives C,
 # never a Location; each valid one gives R.
 . "$(dirname "$0")/lib.sh"

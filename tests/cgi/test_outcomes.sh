@@ -1,5 +1,5 @@
 #!/bin/bash
-# The outcome table, CONTRACT.md section 7: R, S, C and E, by GET and POST,
+# The outcome table, docs/design.md section 7: R, S, C and E, by GET and POST,
 # state encoding, the sid cookie, sign-out effects and the journal.
 . "$(dirname "$0")/lib.sh"
 

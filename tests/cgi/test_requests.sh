@@ -1,5 +1,5 @@
 #!/bin/bash
-# Requests, CONTRACT.md section 6 and 7: methods, malformed requests,
+# Requests, docs/design.md section 6 and 7: methods, malformed requests,
 # empty parameters, security headers, locales and HTML escaping.
 . "$(dirname "$0")/lib.sh"
 

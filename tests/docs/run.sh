@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # tests/docs/run.sh - the documentation and example files: mandoc lint of
-# endsession.8 (no warnings), systemd-analyze verify of the units in
+# endsession.8 and endsession.conf.5 (no warnings), no reference to a file
+# outside the repository, systemd-analyze verify of the units in
 # etc/systemd (when systemd-analyze exists; only "not executable: No such
 # file" for programs not installed here is ignored), nginx -t and
 # lighttpd -tt of the example web server configs with the socket path
 # substituted, endsession --check of etc/endsession.conf.example with its
-# paths pointed at fixtures, and the man page naming every configuration
-# key.
+# paths pointed at fixtures, and endsession.conf.5 naming every
+# configuration key.
 set -u
 . "$(dirname "$0")/../integration/lib.sh"
 NAME=docs
@@ -22,22 +23,40 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 cd "$ES_ROOT" || exit 1
 MAN=endsession.8
+MAN5=endsession.conf.5
 
 # mandoc: no message at warning level or above; below that, only
 # cross-references to pages not installed on this machine are allowed.
 if command -v mandoc >/dev/null; then
-	if mandoc -T lint -W warning "$MAN" >"$T/lint.w" 2>&1 && [ ! -s "$T/lint.w" ]; then
-		ok
-	else
-		bad "mandoc -T lint -W warning $MAN: $(cat "$T/lint.w")"
-	fi
-	mandoc -T lint "$MAN" >"$T/lint.all" 2>&1
-	grep -v -e 'mandoc.db lacks .* entry' -e 'Xr not found' "$T/lint.all" > "$T/lint.rest"
-	[ ! -s "$T/lint.rest" ] && ok || bad "mandoc -T lint $MAN: $(cat "$T/lint.rest")"
-	mandoc -T utf8 "$MAN" > "$T/man.txt" 2>/dev/null && [ -s "$T/man.txt" ] && ok ||
-	    bad "mandoc cannot render $MAN"
+	for m in "$MAN" "$MAN5"; do
+		if mandoc -T lint -W warning "$m" >"$T/lint.w" 2>&1 && [ ! -s "$T/lint.w" ]; then
+			ok
+		else
+			bad "mandoc -T lint -W warning $m: $(cat "$T/lint.w")"
+		fi
+		mandoc -T lint "$m" >"$T/lint.all" 2>&1
+		grep -v -e 'mandoc.db lacks .* entry' -e 'Xr not found' "$T/lint.all" > "$T/lint.rest"
+		[ ! -s "$T/lint.rest" ] && ok || bad "mandoc -T lint $m: $(cat "$T/lint.rest")"
+		mandoc -T utf8 "$m" > "$T/man.txt" 2>/dev/null && [ -s "$T/man.txt" ] && ok ||
+		    bad "mandoc cannot render $m"
+	done
 else
 	bad "mandoc is not installed"
+fi
+grep -q 'Xr endsession.conf 5' "$MAN" && ok || bad "$MAN does not refer to endsession.conf(5)"
+grep -q 'endsession.conf.5' Makefile && ok || bad "make install does not install $MAN5"
+
+# The repository stands alone: no file cites a document that is not in it
+# (a sibling folder, or notes kept elsewhere).
+git ls-files -z 2>/dev/null | grep -zv -e '^tests/docs/run.sh$' -e '^tests/fuzz/corpus/' \
+    -e '^tests/fuzz/regress/' -e '\.svg$' > "$T/files"
+if [ -s "$T/files" ]; then
+	xargs -0 grep -n -I -E '\.\./shared|CONTRACT(\.md| section| [0-9])|LIBS\.md|STYLE\.md' \
+	    < "$T/files" > "$T/outside" 2>/dev/null
+	[ ! -s "$T/outside" ] && ok || bad "references to files outside the repository:
+$(cat "$T/outside")"
+else
+	skip "not a git checkout: outside references not checked"
 fi
 
 # The man page has the sections it should and names every configuration key.
@@ -45,9 +64,12 @@ for s in NAME SYNOPSIS DESCRIPTION OPTIONS FILES "EXIT STATUS" EXAMPLES \
     "SEE ALSO" STANDARDS CAVEATS; do
 	grep -q "^\.Sh $s\$" "$MAN" && ok || bad "$MAN: no section $s"
 done
+for s in NAME DESCRIPTION KEYS FILES EXAMPLES "SEE ALSO" STANDARDS; do
+	grep -q "^\.Sh $s\$" "$MAN5" && ok || bad "$MAN5: no section $s"
+done
 for k in issuer clients jwks secret templates session_cookies sid_cookie \
     cookie_domain cookie_path hint_max_age clock_skew journal clients_url jwks_uri; do
-	grep -qw -- "$k" "$MAN" && ok || bad "$MAN: configuration key $k not described"
+	grep -qw -- "$k" "$MAN5" && ok || bad "$MAN5: configuration key $k not described"
 done
 for r in 'RP-Initiated Logout 1.0' 'RFC 7515' 'RFC 7517' 'RFC 7519' 'RFC 8037' 'RFC 8725'; do
 	grep -qF -- "$r" "$MAN" && ok || bad "$MAN: STANDARDS lacks $r"

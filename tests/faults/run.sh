@@ -3,7 +3,7 @@
 # (tests/faults/fcgi.py, no web server): an unwritable journal, a full
 # disk, keys/clients/secret files that vanish or go bad while serving,
 # clients that disconnect mid-request, short bodies, oversized FastCGI
-# params and bad CONTENT_LENGTHs.  Each case asserts the contract's answer
+# params and bad CONTENT_LENGTHs.  Each case asserts the documented answer
 # and that both FastCGI children are still alive and serve the next
 # normal request.
 set -u

@@ -27,7 +27,7 @@ COMMON       = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                -Isrc $(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 SAN          = -fsanitize=address,undefined -fno-sanitize-recover=all
 
-CORE_SRC    := $(filter-out src/main.c src/mint.c, $(wildcard src/*.c))
+CORE_SRC    := $(filter-out src/main.c, $(wildcard src/*.c))
 FUZZ_OBJ    := $(CORE_SRC:src/%.c=$(FB)/obj/%.o)
 REPLAY_OBJ  := $(CORE_SRC:src/%.c=$(FB)/replay/obj/%.o)
 FUZZ_BIN    := $(FUZZ_TARGETS:%=$(FB)/fuzz_%)

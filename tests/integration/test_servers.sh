@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/integration/test_servers.sh SERVER - every outcome of CONTRACT
+# tests/integration/test_servers.sh SERVER - every outcome of design.md
 # section 7 through a real web server (nginx or lighttpd, with the example
 # configs from etc/) and spawn-fcgi with two endsession children on a unix
 # socket, driven with curl on 127.0.0.1; plus the hot reload of a replaced

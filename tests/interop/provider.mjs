@@ -23,7 +23,7 @@
 // driving a login interaction, which adds nothing to what endsession sees.
 //
 // GET /test/clients.json renders the provider's client registrations in
-// endsession's clients-file format (CONTRACT section 4), for clients_url.
+// endsession's clients-file format (docs/design.md section 4), for clients_url.
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import { writeFileSync, renameSync } from 'node:fs';

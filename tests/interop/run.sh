@@ -39,7 +39,7 @@ finish() {
 die() { bad "$*"; cat "$T"/*.log "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 30 >&2; finish; }
 
 command -v node >/dev/null || die "node is not installed"
-[ -d "$ES_ROOT/node_modules/oidc-provider" ] || die "oidc-provider is not installed (npm ci)"
+[ -d "$ES_ROOT/tests/node_modules/oidc-provider" ] || die "oidc-provider is not installed (npm ci)"
 
 # provider NAME [ISSUER]: starts provider.mjs; sets PORT_x, ISS_x, KID_x.
 provider() {

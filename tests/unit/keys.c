@@ -1,6 +1,7 @@
 /*
  * keys.c - see keys.h.  Keys come from EVP_PKEY_Q_keygen / EVP_RSA_gen
- * once per run; nothing here reads files but the templates.
+ * once per run; nothing here reads files but the templates.  Signing and
+ * JWK export are tests/tools/jose.c, which the token tool shares.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,14 +9,12 @@
 #include <string.h>
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "endsession.h"
+#include "jose.h"
 #include "keys.h"
 
 static EVP_PKEY	*cache[TK__MAX];
@@ -92,72 +91,24 @@ tk_b64s(const char *s)
 	return tk_b64(s, strlen(s));
 }
 
-static char *
-bn_b64(const BIGNUM *bn, size_t pad)
-{
-	unsigned char	 buf[1024];
-	size_t		 n;
-
-	if (pad == 0)
-		n = (size_t)BN_bn2bin(bn, buf);
-	else if (BN_bn2binpad(bn, buf, (int)pad) < 0)
-		abort();
-	else
-		n = pad;
-	return tk_b64(buf, n);
-}
-
 char *
 tk_jwk(enum tk_kind k, const char *kid, const char *extra)
 {
-	EVP_PKEY	*pk = tk_key(k);
-	BIGNUM		*a = NULL, *b = NULL;
-	unsigned char	 raw[64];
-	size_t		 rawsz = sizeof(raw), half;
-	char		*x, *y, *out, kidm[256] = "";
-	const char	*crv;
+	struct buf	 b = { NULL, 0, 0, 0 };
+	char		*out;
 
+	buf_addc(&b, '{');
+	if (jose_jwk(&b, tk_key(k)) != 1)
+		abort();
 	if (kid != NULL)
-		snprintf(kidm, sizeof(kidm), ",\"kid\":\"%s\"", kid);
-	switch (k) {
-	case TK_RSA:
-	case TK_RSA_B:
-	case TK_RSA1024:
-		if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &a) ||
-		    !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &b))
-			abort();
-		x = bn_b64(a, 0);
-		y = bn_b64(b, 0);
-		out = tk_fmt("{\"kty\":\"RSA\"%s,\"n\":\"%s\",\"e\":\"%s\"%s%s}",
-		    kidm, x, y, extra ? "," : "", extra ? extra : "");
-		break;
-	case TK_ED25519:
-		if (!EVP_PKEY_get_raw_public_key(pk, raw, &rawsz))
-			abort();
-		x = tk_b64(raw, rawsz);
-		y = NULL;
-		out = tk_fmt("{\"kty\":\"OKP\",\"crv\":\"Ed25519\"%s,"
-		    "\"x\":\"%s\"%s%s}", kidm, x, extra ? "," : "",
-		    extra ? extra : "");
-		break;
-	default:
-		if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X, &a) ||
-		    !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_Y, &b))
-			abort();
-		half = k == TK_P384 ? 48 : k == TK_P521 ? 66 : 32;
-		crv = k == TK_P384 ? "P-384" : k == TK_P521 ? "P-521" :
-		    "P-256";
-		x = bn_b64(a, half);
-		y = bn_b64(b, half);
-		out = tk_fmt("{\"kty\":\"EC\",\"crv\":\"%s\"%s,\"x\":\"%s\","
-		    "\"y\":\"%s\"%s%s}", crv, kidm, x, y, extra ? "," : "",
-		    extra ? extra : "");
-		break;
-	}
-	BN_free(a);
-	BN_free(b);
-	free(x);
-	free(y);
+		buf_addf(&b, ",\"kid\":\"%s\"", kid);
+	if (extra != NULL)
+		buf_addf(&b, ",%s", extra);
+	buf_addc(&b, '}');
+	if (b.oom)
+		abort();
+	out = tk_fmt("%.*s", (int)b.sz, b.p);
+	buf_free(&b);
 	return out;
 }
 
@@ -186,65 +137,12 @@ tk_keyset(struct es_err *err, ...)
 	return ks;
 }
 
-static const EVP_MD *
-md_of(enum alg a)
-{
-	switch (a) {
-	case ALG_RS256: case ALG_PS256: case ALG_ES256:
-		return EVP_sha256();
-	case ALG_RS384: case ALG_PS384: case ALG_ES384:
-		return EVP_sha384();
-	case ALG_RS512: case ALG_PS512: case ALG_ES512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
-}
-
 int
 tk_sign(EVP_PKEY *pk, enum alg a, const void *data, size_t sz,
     unsigned char **sig, size_t *sigsz)
 {
-	EVP_MD_CTX		*ctx;
-	EVP_PKEY_CTX		*pctx = NULL;
-	unsigned char		*der, *out;
-	const unsigned char	*dp;
-	size_t			 dersz, half;
-	ECDSA_SIG		*es;
-	const BIGNUM		*r, *s;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
+	if (!jose_sign(alg_names[a], pk, NULL, 0, data, sz, sig, sigsz))
 		abort();
-	if (EVP_DigestSignInit(ctx, &pctx, md_of(a), NULL, pk) != 1)
-		abort();
-	if (a >= ALG_PS256 && a <= ALG_PS512 &&
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md_of(a)) != 1))
-		abort();
-	if (EVP_DigestSign(ctx, NULL, &dersz, data, sz) != 1 ||
-	    (der = malloc(dersz)) == NULL ||
-	    EVP_DigestSign(ctx, der, &dersz, data, sz) != 1)
-		abort();
-	EVP_MD_CTX_free(ctx);
-	if (a < ALG_ES256 || a > ALG_ES512) {
-		*sig = der;
-		*sigsz = dersz;
-		return 1;
-	}
-	half = a == ALG_ES256 ? 32 : a == ALG_ES384 ? 48 : 66;
-	dp = der;
-	if ((es = d2i_ECDSA_SIG(NULL, &dp, (long)dersz)) == NULL ||
-	    (out = malloc(2 * half)) == NULL)
-		abort();
-	ECDSA_SIG_get0(es, &r, &s);
-	if (BN_bn2binpad(r, out, (int)half) < 0 ||
-	    BN_bn2binpad(s, out + half, (int)half) < 0)
-		abort();
-	ECDSA_SIG_free(es);
-	free(der);
-	*sig = out;
-	*sigsz = 2 * half;
 	return 1;
 }
 
@@ -284,13 +182,12 @@ tk_jws_hs256(const char *hdr, const char *pay, const void *secret,
     size_t secretsz)
 {
 	char		*h = tk_b64s(hdr), *p = tk_b64s(pay), *in, *s, *out;
-	unsigned char	 mac[32];
+	unsigned char	*mac;
 	size_t		 macsz;
 
 	in = tk_fmt("%s.%s", h, p);
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, secretsz,
-	    (const unsigned char *)in, strlen(in), mac, sizeof(mac),
-	    &macsz) == NULL)
+	if (!jose_sign("HS256", NULL, secret, secretsz, in, strlen(in), &mac,
+	    &macsz))
 		abort();
 	s = tk_b64(mac, macsz);
 	out = tk_fmt("%s.%s", in, s);
@@ -298,6 +195,7 @@ tk_jws_hs256(const char *hdr, const char *pay, const void *secret,
 	free(p);
 	free(in);
 	free(s);
+	free(mac);
 	return out;
 }
 

@@ -2,7 +2,7 @@
  * The CUnit runner: every suite that registered itself (unit.h), run in
  * verbose mode, then one closing line "N passed, N failed".  The exit
  * status is 1 on any failure: CU_basic_run_tests returns 0 even when
- * tests fail, so the counters decide (LIBS.md section 7).
+ * tests fail, so the counters decide (docs/libraries.md section 7).
  */
 #include <stdio.h>
 #include <stdlib.h>

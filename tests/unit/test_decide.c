@@ -1,5 +1,5 @@
 /*
- * test_decide.c - decide.c: every row of CONTRACT section 7 (R, S, C, E)
+ * test_decide.c - decide.c: every row of docs/design.md section 7 (R, S, C, E)
  * and the confirmation round trip, from a struct http_in through
  * req_parse to a decision, with a hand-built state and a fixed clock.
  */
@@ -678,7 +678,7 @@ test_cleanup(void)
 }
 
 UNIT_SUITE("decide",
-	{ "CONTRACT 7, row by row", test_rows },
+	{ "outcomes table, row by row", test_rows },
 	{ "hint verdict and claims", test_hint_details },
 	{ "malformed POST, too many params", test_post_ct },
 	{ "confirmation round trips", test_confirm },

@@ -1,5 +1,5 @@
 /*
- * test_json.c - json.c: what yajl accepts and we refuse (LIBS.md
+ * test_json.c - json.c: what yajl accepts and we refuse (libraries.md
  * section 5), the tree we build, offsets, and size and depth extremes.
  */
 #include <stdint.h>

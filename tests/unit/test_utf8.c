@@ -1,6 +1,6 @@
 /*
  * test_utf8.c - utf8_valid against RFC 3629 section 4 and the cases
- * yajl lets through (LIBS.md section 5).
+ * yajl lets through (docs/libraries.md section 5).
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * mint.c - endsession-mint: signs test and demo tokens and prints the
- * public JWK of a PEM key.  A tool for tests and operators, not part of
- * the endpoint.
+ * public JWK of a PEM key.  A tool for the tests and the demo, built in
+ * build/ and never installed: it forges what the endpoint must refuse.
  *
  * RS*, ES*, HS* and "none" are signed by libjwt 1.10.2, as an RP's
  * library would; PS* and EdDSA, which libjwt 1.10 lacks, directly with
@@ -9,10 +9,11 @@
  * always writes "typ":"JWT", so a token with another typ (-t, or typ in
  * -H) is signed with OpenSSL whatever its algorithm.  HS* takes the
  * key file's raw bytes as the secret, so tests can forge the "HMAC keyed
- * with the RSA public key" token (LIBS.md section 1).
+ * with the RSA public key" token (RFC 8725 section 2.1).  The OpenSSL
+ * signer and the JWK export are tests/tools/jose.c, shared with the unit
+ * tests.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +21,14 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <yajl_gen.h>
 #include <yajl_tree.h>
 
 #include "endsession.h"
+#include "jose.h"
 
 #define MINT_KEY_SZ	(1024 * 1024)	/* key file */
 
@@ -44,24 +42,23 @@ struct algdef {
 	const char	*name;
 	enum kind	 kind;
 	jwt_alg_t	 jalg;
-	const char	*md;		/* digest name (not EdDSA, none) */
 };
 
 static const struct algdef algdefs[] = {
-	{ "none",  K_LIBJWT, JWT_ALG_NONE,  NULL },
-	{ "HS256", K_LIBJWT, JWT_ALG_HS256, "SHA256" },
-	{ "HS384", K_LIBJWT, JWT_ALG_HS384, "SHA384" },
-	{ "HS512", K_LIBJWT, JWT_ALG_HS512, "SHA512" },
-	{ "RS256", K_LIBJWT, JWT_ALG_RS256, "SHA256" },
-	{ "RS384", K_LIBJWT, JWT_ALG_RS384, "SHA384" },
-	{ "RS512", K_LIBJWT, JWT_ALG_RS512, "SHA512" },
-	{ "ES256", K_LIBJWT, JWT_ALG_ES256, "SHA256" },
-	{ "ES384", K_LIBJWT, JWT_ALG_ES384, "SHA384" },
-	{ "ES512", K_LIBJWT, JWT_ALG_ES512, "SHA512" },
-	{ "PS256", K_PSS,    JWT_ALG_NONE,  "SHA256" },
-	{ "PS384", K_PSS,    JWT_ALG_NONE,  "SHA384" },
-	{ "PS512", K_PSS,    JWT_ALG_NONE,  "SHA512" },
-	{ "EdDSA", K_EDDSA,  JWT_ALG_NONE,  NULL },
+	{ "none",  K_LIBJWT, JWT_ALG_NONE },
+	{ "HS256", K_LIBJWT, JWT_ALG_HS256 },
+	{ "HS384", K_LIBJWT, JWT_ALG_HS384 },
+	{ "HS512", K_LIBJWT, JWT_ALG_HS512 },
+	{ "RS256", K_LIBJWT, JWT_ALG_RS256 },
+	{ "RS384", K_LIBJWT, JWT_ALG_RS384 },
+	{ "RS512", K_LIBJWT, JWT_ALG_RS512 },
+	{ "ES256", K_LIBJWT, JWT_ALG_ES256 },
+	{ "ES384", K_LIBJWT, JWT_ALG_ES384 },
+	{ "ES512", K_LIBJWT, JWT_ALG_ES512 },
+	{ "PS256", K_PSS,    JWT_ALG_NONE },
+	{ "PS384", K_PSS,    JWT_ALG_NONE },
+	{ "PS512", K_PSS,    JWT_ALG_NONE },
+	{ "EdDSA", K_EDDSA,  JWT_ALG_NONE },
 };
 
 static const char usage_text[] =
@@ -155,22 +152,6 @@ json_str(struct buf *b, const char *s)
 			buf_addc(b, (char)*p);
 	}
 	buf_addc(b, '"');
-}
-
-/* Appends the base64url encoding of sz bytes. */
-static void
-b64_add(struct buf *b, const unsigned char *p, size_t sz)
-{
-	char	*s;
-
-	if ((s = malloc(b64url_encsz(sz) + 1)) == NULL) {
-		b->oom = 1;
-		return;
-	}
-	b64url_encode(p, sz, s);
-	s[b64url_encsz(sz)] = '\0';
-	buf_adds(b, s);
-	free(s);
 }
 
 /* Parses s as a JSON object with yajl; NULL (and a message) if it is not. */
@@ -374,38 +355,6 @@ out:
 }
 
 /*
- * Turns the DER ECDSA signature in *sig into JOSE R||S (RFC 7518 section
- * 3.4), each half as long as the key's field; *sig is replaced.
- */
-static int
-ecdsa_raw(const EVP_PKEY *pk, unsigned char **sig, size_t *sigsz)
-{
-	ECDSA_SIG		*es = NULL;
-	const BIGNUM		*r, *s;
-	const unsigned char	*p = *sig;
-	unsigned char		*raw = NULL;
-	int			 n, rc = 0;
-
-	n = (EVP_PKEY_get_bits(pk) + 7) / 8;
-	if (n <= 0 || *sigsz > LONG_MAX ||
-	    (es = d2i_ECDSA_SIG(NULL, &p, (long)*sigsz)) == NULL ||
-	    (raw = malloc(2 * (size_t)n)) == NULL)
-		goto out;
-	ECDSA_SIG_get0(es, &r, &s);
-	if (BN_bn2binpad(r, raw, n) != n || BN_bn2binpad(s, raw + n, n) != n)
-		goto out;
-	free(*sig);
-	*sig = raw;
-	*sigsz = 2 * (size_t)n;
-	raw = NULL;
-	rc = 1;
-out:
-	free(raw);
-	ECDSA_SIG_free(es);
-	return rc;
-}
-
-/*
  * Signs with OpenSSL: PS* and EdDSA always, the others when the header
  * needs a typ libjwt would overwrite.
  */
@@ -417,9 +366,6 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 	struct buf	 h, in;
 	yajl_val	 c = NULL;
 	EVP_PKEY	*pk = NULL;
-	EVP_MD_CTX	*mctx = NULL;
-	EVP_PKEY_CTX	*pctx = NULL;
-	EVP_MD		*md = NULL;
 	unsigned char	*sig = NULL;
 	size_t		 sigsz = 0;
 	int		 rc = 0;
@@ -456,107 +402,33 @@ sign_ossl(const struct algdef *ad, const char *key, size_t keysz,
 	}
 
 	/* Signing input: b64(header) "." b64(claims, compact). */
-	b64_add(&in, (const unsigned char *)h.p, h.sz);
+	jose_b64(&in, (const unsigned char *)h.p, h.sz);
 	buf_addc(&in, '.');
 	buf_reset(&h);
 	if (!compact(&h, c)) {
 		fprintf(stderr, "endsession-mint: claims: cannot serialise\n");
 		goto out;
 	}
-	b64_add(&in, (const unsigned char *)h.p, h.sz);
+	jose_b64(&in, (const unsigned char *)h.p, h.sz);
 	if (in.oom || h.oom) {
 		fprintf(stderr, "endsession-mint: out of memory\n");
 		goto out;
 	}
 
-	if (ad->name[0] == 'n') {
-		/* alg none: an empty signature. */
-		buf_add(out, in.p, in.sz);
-		buf_addc(out, '.');
-		rc = !out->oom;
+	if (!jose_sign(ad->name, pk, key, keysz, in.p, in.sz, &sig, &sigsz)) {
+		ossl_err("cannot sign");
 		goto out;
 	}
-	if (ad->name[0] == 'H') {
-		if ((sig = malloc(EVP_MAX_MD_SIZE)) == NULL ||
-		    EVP_Q_mac(NULL, "HMAC", NULL, ad->md, NULL, key, keysz,
-		    (unsigned char *)in.p, in.sz, sig, EVP_MAX_MD_SIZE,
-		    &sigsz) == NULL)
-			goto oerr;
-		goto done;
-	}
-	if ((mctx = EVP_MD_CTX_new()) == NULL)
-		goto oerr;
-	if (ad->kind == K_PSS) {
-		if ((md = EVP_MD_fetch(NULL, ad->md, NULL)) == NULL ||
-		    EVP_DigestSignInit(mctx, &pctx, md, NULL, pk) != 1 ||
-		    EVP_PKEY_CTX_set_rsa_padding(pctx,
-		    RSA_PKCS1_PSS_PADDING) != 1 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
-		    RSA_PSS_SALTLEN_DIGEST) != 1 ||
-		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
-			goto oerr;
-	} else if (ad->kind == K_EDDSA) {
-		if (EVP_DigestSignInit(mctx, NULL, NULL, NULL, pk) != 1)
-			goto oerr;
-	} else if ((md = EVP_MD_fetch(NULL, ad->md, NULL)) == NULL ||
-	    EVP_DigestSignInit(mctx, NULL, md, NULL, pk) != 1)
-		goto oerr;
-	if (EVP_DigestSign(mctx, NULL, &sigsz, (unsigned char *)in.p,
-	    in.sz) != 1)
-		goto oerr;
-	if ((sig = malloc(sigsz)) == NULL)
-		goto oerr;
-	if (EVP_DigestSign(mctx, sig, &sigsz, (unsigned char *)in.p,
-	    in.sz) != 1)
-		goto oerr;
-	if (ad->name[0] == 'E' && ad->kind != K_EDDSA &&
-	    !ecdsa_raw(pk, &sig, &sigsz))
-		goto oerr;
-done:
 	buf_add(out, in.p, in.sz);
 	buf_addc(out, '.');
-	b64_add(out, sig, sigsz);
+	jose_b64(out, sig, sigsz);
 	rc = !out->oom;
-	goto out;
-oerr:
-	ossl_err("cannot sign");
 out:
 	free(sig);
-	EVP_MD_free(md);
-	EVP_MD_CTX_free(mctx);
 	EVP_PKEY_free(pk);
 	yajl_tree_free(c);
 	buf_free(&h);
 	buf_free(&in);
-	return rc;
-}
-
-/* Appends ,"name":"b64url(bn, padded to len bytes; len 0: minimal)". */
-static int
-add_bn(struct buf *b, const char *name, const EVP_PKEY *pk,
-    const char *param, size_t len)
-{
-	BIGNUM		*bn = NULL;
-	unsigned char	*p = NULL;
-	int		 n, rc = 0;
-
-	if (!EVP_PKEY_get_bn_param(pk, param, &bn))
-		goto out;
-	if (len == 0)
-		len = (size_t)BN_num_bytes(bn);
-	if (len == 0 || len > 8192 || (p = malloc(len)) == NULL)
-		goto out;
-	if ((n = BN_bn2binpad(bn, p, (int)len)) < 0 || (size_t)n != len)
-		goto out;
-	buf_adds(b, ",\"");
-	buf_adds(b, name);
-	buf_adds(b, "\":\"");
-	b64_add(b, p, len);
-	buf_addc(b, '"');
-	rc = 1;
-out:
-	free(p);
-	BN_free(bn);
 	return rc;
 }
 
@@ -566,59 +438,19 @@ print_jwk(const char *key, size_t keysz, const char *kid, const char *alg,
 {
 	struct buf	 b;
 	EVP_PKEY	*pk = NULL;
-	char		 grp[64];
-	unsigned char	 raw[64];
-	size_t		 rawsz = sizeof(raw);
-	const char	*crv = NULL;
-	size_t		 clen = 0;
-	int		 rc = 0;
+	int		 rc = 0, r;
 
 	memset(&b, 0, sizeof(b));
 	if ((pk = load_pkey(key, keysz, 0)) == NULL) {
 		ossl_err("cannot read a PEM key");
 		goto out;
 	}
-	if (EVP_PKEY_is_a(pk, "RSA")) {
-		buf_adds(&b, "{\"kty\":\"RSA\"");
-		if (!add_bn(&b, "n", pk, OSSL_PKEY_PARAM_RSA_N, 0) ||
-		    !add_bn(&b, "e", pk, OSSL_PKEY_PARAM_RSA_E, 0))
-			goto oerr;
-	} else if (EVP_PKEY_is_a(pk, "EC")) {
-		if (!EVP_PKEY_get_utf8_string_param(pk,
-		    OSSL_PKEY_PARAM_GROUP_NAME, grp, sizeof(grp), NULL))
-			goto oerr;
-		if (strcmp(grp, "prime256v1") == 0 ||
-		    strcmp(grp, "P-256") == 0) {
-			crv = "P-256";
-			clen = 32;
-		} else if (strcmp(grp, "secp384r1") == 0 ||
-		    strcmp(grp, "P-384") == 0) {
-			crv = "P-384";
-			clen = 48;
-		} else if (strcmp(grp, "secp521r1") == 0 ||
-		    strcmp(grp, "P-521") == 0) {
-			crv = "P-521";
-			clen = 66;
-		} else {
-			fprintf(stderr, "endsession-mint: unsupported curve "
-			    "%s\n", grp);
-			goto out;
-		}
-		buf_adds(&b, "{\"kty\":\"EC\",\"crv\":\"");
-		buf_adds(&b, crv);
-		buf_addc(&b, '"');
-		if (!add_bn(&b, "x", pk, OSSL_PKEY_PARAM_EC_PUB_X, clen) ||
-		    !add_bn(&b, "y", pk, OSSL_PKEY_PARAM_EC_PUB_Y, clen))
-			goto oerr;
-	} else if (EVP_PKEY_is_a(pk, "ED25519")) {
-		if (EVP_PKEY_get_raw_public_key(pk, raw, &rawsz) != 1)
-			goto oerr;
-		buf_adds(&b, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"");
-		b64_add(&b, raw, rawsz);
-		buf_addc(&b, '"');
-	} else {
-		fprintf(stderr, "endsession-mint: unsupported key type %s\n",
-		    EVP_PKEY_get0_type_name(pk));
+	buf_addc(&b, '{');
+	if ((r = jose_jwk(&b, pk)) == 0)
+		goto oerr;
+	if (r < 0) {
+		fprintf(stderr, "endsession-mint: unsupported key type or "
+		    "curve (%s)\n", EVP_PKEY_get0_type_name(pk));
 		goto out;
 	}
 	if (kid != NULL) {
