@@ -5,7 +5,9 @@
  * environment, stdin/stdout and libfcgi.  fcgiapp.h, not fcgi_stdio.h,
  * which would redefine FILE under OpenSSL's prototypes (LIBS.md 6).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,8 +126,7 @@ journal(const struct io *io, const char *path, const struct buf *line)
 
 	if (path == NULL)
 		return;
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOCTTY, 0640)) == -1) {
+	if ((fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
 		snprintf(msg, sizeof(msg), "journal %s: %s", path,
 		    strerror(errno));
 		io_log(io, msg);
@@ -294,9 +295,11 @@ main(int argc, char *argv[])
 	struct buf	 out = { NULL, 0, 0, 0 };
 	FCGX_Request	 rq;
 	struct io	 io = { NULL };
-	char		*body, msg[128];
+	struct timeval	 tv;
+	enum sandbox_res sb;
+	char		*body, msg[1024];
 	const char	*why = NULL;
-	int		 c, docheck = 0, rc = 1, sandboxed = 0;
+	int		 a, c, docheck = 0, rc = 1;
 
 	if ((conf = getenv("ENDSESSION_CONF")) == NULL || *conf == '\0')
 		conf = DEFAULT_CONF;
@@ -340,9 +343,13 @@ main(int argc, char *argv[])
 	}
 
 	if (FCGX_IsCGI()) {
-		if (!sandbox_enter(&why) && strcmp(why, "ENDSESSION_SANDBOX=0"))
-			fprintf(stderr, "endsession: no sandbox: %s\n", why);
+		sb = sandbox_enter(&st.conf, &why);
+		if (sb != SANDBOX_OFF && why != NULL)
+			fprintf(stderr, "endsession: %s%s\n",
+			    sb == SANDBOX_FAILED ? "no sandbox: " : "", why);
 		serve(&io, &st, &out, body);
+		if (sandbox_report(time(NULL), msg, sizeof(msg)))
+			io_log(&io, msg);
 		rc = 0;
 	} else {
 		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
@@ -350,16 +357,37 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		io.fcgi = &rq;
-		sandboxed = sandbox_enter(&why);
-		while (FCGX_Accept_r(&rq) >= 0) {
+		/*
+		 * libfcgi reads without a timeout: a peer that connects and
+		 * sends nothing would hold this child forever.  Accepted
+		 * sockets inherit SO_RCVTIMEO from the listening one; an
+		 * idle accept then fails with EAGAIN, which means "again".
+		 */
+		tv.tv_sec = FCGI_RECV_TIMEOUT;
+		tv.tv_usec = 0;
+		if (setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) != 0)
+			fprintf(stderr, "endsession: SO_RCVTIMEO: %s\n",
+			    strerror(errno));
+		sb = sandbox_enter(&st.conf, &why);
+		for (;;) {
+			if ((a = FCGX_Accept_r(&rq)) < 0) {
+				if (a == -EAGAIN || a == -EWOULDBLOCK)
+					continue;
+				break;
+			}
 			/* Said in the first request's error log, once. */
-			if (!sandboxed && why != NULL) {
-				snprintf(msg, sizeof(msg), "no sandbox: %s", why);
+			if (sb != SANDBOX_OFF && why != NULL) {
+				snprintf(msg, sizeof(msg), "%s%s",
+				    sb == SANDBOX_FAILED ? "no sandbox: " : "",
+				    why);
 				io_log(&io, msg);
 				why = NULL;
 			}
 			state_refresh(&st, io_logv, &io);
 			serve(&io, &st, &out, body);
+			if (sandbox_report(time(NULL), msg, sizeof(msg)))
+				io_log(&io, msg);
 			FCGX_Finish_r(&rq);
 		}
 		FCGX_Free(&rq, 1);
