@@ -663,8 +663,8 @@ void	 state_free(struct state *);
 /* Seconds between two error-log lines naming refused system calls. */
 #define SANDBOX_REPORT_SEC	60
 /*
- * Seconds a FastCGI connection may stay silent (SO_RCVTIMEO on the
- * listening socket, inherited by accepted ones): a local process that
+ * Seconds a FastCGI connection may stay silent (SO_RCVTIMEO on each
+ * accepted connection, main.c fcgi_accept): a local process that
  * connects and sends nothing frees the child after this.
  */
 #define FCGI_RECV_TIMEOUT	10

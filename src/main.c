@@ -223,6 +223,51 @@ out:
 	req_free(&r);
 }
 
+/*
+ * The next FastCGI request.  libfcgi reads without a timeout, so a
+ * local process that connects and sends nothing (or part of a record)
+ * would hold this child forever; and an AF_UNIX socket does not inherit
+ * SO_RCVTIMEO from the listening one (TCP does).  So we accept on fd 0
+ * ourselves, set FCGI_RECV_TIMEOUT on the connection and hand it to
+ * libfcgi as an open one (ipcFd, keepConnection so that FCGX_Accept_r
+ * does not close it first).  When reading the request fails (timeout,
+ * torn record), libfcgi closes the connection and tries its own accept
+ * on listen_sock -1, which fails at once: then accept the next one.
+ * Returns FCGX_Accept_r's result, or -EINTR when a signal (SIGTERM,
+ * SIGUSR1: libfcgi's shutdown) came while waiting.
+ */
+static int
+fcgi_accept(FCGX_Request *rq)
+{
+	struct timeval	 tv;
+	int		 fd, rc;
+
+	for (;;) {
+		if (rq->ipcFd < 0) {
+			if ((fd = accept(0, NULL, NULL)) == -1) {
+				if (errno == ECONNABORTED || errno == EPROTO ||
+				    errno == EAGAIN)
+					continue;
+				return -errno;
+			}
+			tv.tv_sec = FCGI_RECV_TIMEOUT;
+			tv.tv_usec = 0;
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+			    sizeof(tv)) != 0) {
+				close(fd);
+				continue;
+			}
+			rq->ipcFd = fd;
+			rq->keepConnection = 1;
+		}
+		if ((rc = FCGX_Accept_r(rq)) >= 0)
+			return rc;
+		/* The connection failed and is closed; not the listener. */
+		if (rq->ipcFd >= 0)
+			return rc;
+	}
+}
+
 static void
 usage(FILE *f)
 {
@@ -295,7 +340,6 @@ main(int argc, char *argv[])
 	struct buf	 out = { NULL, 0, 0, 0 };
 	FCGX_Request	 rq;
 	struct io	 io = { NULL };
-	struct timeval	 tv;
 	enum sandbox_res sb;
 	char		*body, msg[1024];
 	const char	*why = NULL;
@@ -352,30 +396,14 @@ main(int argc, char *argv[])
 			io_log(&io, msg);
 		rc = 0;
 	} else {
-		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		/* No listening socket: fcgi_accept accepts, not libfcgi. */
+		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, -1, 0) != 0) {
 			fprintf(stderr, "endsession: cannot set up FastCGI\n");
 			goto out;
 		}
 		io.fcgi = &rq;
-		/*
-		 * libfcgi reads without a timeout: a peer that connects and
-		 * sends nothing would hold this child forever.  Accepted
-		 * sockets inherit SO_RCVTIMEO from the listening one; an
-		 * idle accept then fails with EAGAIN, which means "again".
-		 */
-		tv.tv_sec = FCGI_RECV_TIMEOUT;
-		tv.tv_usec = 0;
-		if (setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &tv,
-		    sizeof(tv)) != 0)
-			fprintf(stderr, "endsession: SO_RCVTIMEO: %s\n",
-			    strerror(errno));
 		sb = sandbox_enter(&st.conf, &why);
-		for (;;) {
-			if ((a = FCGX_Accept_r(&rq)) < 0) {
-				if (a == -EAGAIN || a == -EWOULDBLOCK)
-					continue;
-				break;
-			}
+		while ((a = fcgi_accept(&rq)) >= 0) {
 			/* Said in the first request's error log, once. */
 			if (sb != SANDBOX_OFF && why != NULL) {
 				snprintf(msg, sizeof(msg), "%s%s",

@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -223,10 +225,41 @@ out:
 
 /* Adds rules; each is (action, syscall, argument count, arguments). */
 #define RULE(act, sys, ...) \
-	if (seccomp_rule_add(ctx, (act), SCMP_SYS(sys), __VA_ARGS__) != 0) \
-		goto out
+	if (seccomp_rule_add(ctx, (act), SCMP_SYS(sys), __VA_ARGS__) != 0) { \
+		*why = "cannot add a rule for " #sys; \
+		goto out; \
+	}
 #define KILL	SCMP_ACT_KILL_PROCESS
 #define ALLOW	SCMP_ACT_ALLOW
+
+/* Kills the opens for writing that are not the journal's. */
+static int
+open_fatal(scmp_filter_ctx ctx, int sys, unsigned int arg)
+{
+	static const struct {
+		scmp_datum_t	 mask, val;
+	} bad[] = {
+		{ O_ACCMODE, O_RDWR },
+		{ O_ACCMODE, O_ACCMODE },
+		{ O_TRUNC, O_TRUNC },
+		{ O_TMPFILE_BIT, O_TMPFILE_BIT },
+		{ O_ACCMODE | O_APPEND, O_WRONLY },
+		{ O_ACCMODE | O_CREAT, O_WRONLY },
+		{ O_ACCMODE | O_CREAT, O_CREAT },
+	};
+	struct scmp_arg_cmp	 cmp;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cmp.arg = arg;
+		cmp.op = SCMP_CMP_MASKED_EQ;
+		cmp.datum_a = bad[i].mask;
+		cmp.datum_b = bad[i].val;
+		if (seccomp_rule_add_array(ctx, KILL, sys, 1, &cmp) != 0)
+			return 0;
+	}
+	return 1;
+}
 
 static int
 filter(const char **why)
@@ -318,43 +351,31 @@ filter(const char **why)
 	}
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		if (allowed[i] >= 0 &&
-		    seccomp_rule_add(ctx, ALLOW, allowed[i], 0) != 0)
+		    seccomp_rule_add(ctx, ALLOW, allowed[i], 0) != 0) {
+			*why = "cannot allow a system call";
 			goto out;
+		}
 	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		if (fatal[i] >= 0 &&
-		    seccomp_rule_add(ctx, KILL, fatal[i], 0) != 0)
+		    seccomp_rule_add(ctx, KILL, fatal[i], 0) != 0) {
+			*why = "cannot make a system call fatal";
 			goto out;
+		}
 
 	/*
-	 * Files: read-only, or the journal's exact flags; any other way of
-	 * opening for writing is fatal.  The two open calls' flags are in
-	 * different arguments.
+	 * Files: read-only, or the journal's exact flags.  Opening for
+	 * writing otherwise is fatal (libseccomp takes one comparison per
+	 * argument, hence the disjoint masks); a write-append-create open
+	 * with other extra flags gets ENOSYS.  open's flags are A1.
 	 */
 	RULE(ALLOW, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_WRITING, 0));
 	RULE(ALLOW, openat, 1, SCMP_A2(SCMP_CMP_EQ, JOURNAL_OFLAGS));
-	RULE(KILL, openat, 2, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_WRONLY),
-	    SCMP_A2(SCMP_CMP_NE, JOURNAL_OFLAGS));
-	RULE(KILL, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDWR));
-	RULE(KILL, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE,
-	    O_ACCMODE));
-	RULE(KILL, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ,
-	    O_ACCMODE | O_CREAT, O_CREAT));
-	RULE(KILL, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ,
-	    O_ACCMODE | O_TRUNC, O_TRUNC));
-	RULE(KILL, openat, 1, SCMP_A2(SCMP_CMP_MASKED_EQ,
-	    O_ACCMODE | O_TMPFILE_BIT, O_TMPFILE_BIT));
+	if (!open_fatal(ctx, SCMP_SYS(openat), 2))
+		goto out;
 	if (SCMP_SYS(open) >= 0) {
 		RULE(ALLOW, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, O_WRITING, 0));
-		RULE(KILL, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, O_WRITING,
-		    O_WRITING));
-		RULE(KILL, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE,
-		    O_WRONLY));
-		RULE(KILL, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE,
-		    O_RDWR));
-		RULE(KILL, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ,
-		    O_ACCMODE | O_CREAT, O_CREAT));
-		RULE(KILL, open, 1, SCMP_A1(SCMP_CMP_MASKED_EQ,
-		    O_ACCMODE | O_TRUNC, O_TRUNC));
+		if (!open_fatal(ctx, SCMP_SYS(open), 1))
+			goto out;
 	}
 
 	/* Memory, never executable. */
@@ -374,6 +395,10 @@ filter(const char **why)
 	RULE(ALLOW, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_SETFD));
 	RULE(ALLOW, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL));
 	RULE(KILL, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_SETFL));
+
+	/* The FastCGI read timeout on each accepted connection (main.c). */
+	RULE(ALLOW, setsockopt, 2, SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+	    SCMP_A2(SCMP_CMP_EQ, SO_RCVTIMEO));
 
 	/* Signals: to ourselves only (abort, raise). */
 	RULE(ALLOW, kill, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid));
@@ -436,6 +461,7 @@ sandbox_enter(const struct conf *c, const char **why)
 	 * that is not root cannot open /proc/self/mem at all.  Both
 	 * Landlock and seccomp need no_new_privs.
 	 */
+	tzset();	/* strftime reads /etc/localtime, outside the rules */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
 		*why = "prctl failed";
