@@ -53,7 +53,7 @@ run() {
 	local name=$1 log=$T/$1.log
 	shift
 	if "$@" >"$log" 2>&1; then
-		ok "$name: $(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed' "$log" | tail -n 1)"
+		ok "$name: $(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed|^replay: [0-9]+ inputs' "$log" | tail -n 1)"
 	else
 		bad "$name failed under strace:"
 		tail -n 15 "$log" | sed 's/^/    /'
