@@ -281,8 +281,8 @@ usage(FILE *f)
 	    "  -c FILE   configuration file (default: $ENDSESSION_CONF, "
 	    "else %s)\n"
 	    "\n"
-	    "Environment: ENDSESSION_SANDBOX=0 serves without the seccomp "
-	    "filter (debugging).\n"
+	    "Environment: ENDSESSION_SANDBOX=0 serves without the sandbox "
+	    "(Landlock and seccomp; debugging).\n"
 	    "\n"
 	    "OpenID Connect RP-Initiated Logout 1.0 end_session endpoint. "
 	    "See endsession(8).\n", DEFAULT_CONF);
