@@ -728,9 +728,41 @@ void	 state_free(struct state *);
 /* ------------------------------------------------------------- sandbox.c */
 
 /*
- * Restricts the process to the system calls serving needs (seccomp).
- * Returns 1 once in force, else 0 with why set.
+ * The journal is opened with these flags and nothing else: append (no
+ * write can clear O_APPEND: the filter refuses fcntl F_SETFL), create
+ * when log rotation moved it away.  The seccomp filter lets no other
+ * open for writing through.  Needs <fcntl.h>.
  */
-int	 sandbox_enter(const char **why);
+#define JOURNAL_OFLAGS	(O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY)
+#define JOURNAL_MODE	0640
+/* Seconds between two error-log lines naming refused system calls. */
+#define SANDBOX_REPORT_SEC	60
+/*
+ * Seconds a FastCGI connection may stay silent (SO_RCVTIMEO on each
+ * accepted connection, main.c fcgi_accept): a local process that
+ * connects and sends nothing frees the child after this.
+ */
+#define FCGI_RECV_TIMEOUT	10
+
+enum sandbox_res {
+	SANDBOX_ON,		/* in force (why: a note, or NULL) */
+	SANDBOX_OFF,		/* turned off on purpose (why says how) */
+	SANDBOX_FAILED,		/* could not be entered (why says why) */
+};
+
+/*
+ * Restricts the process to the paths of c (Landlock: read beneath the
+ * folders of the configuration, clients, keys, secret and templates,
+ * write beneath the journal's folder) and to the system calls serving
+ * needs (seccomp): dangerous calls kill the process, unknown ones fail
+ * with ENOSYS and are kept for sandbox_report.
+ */
+enum sandbox_res sandbox_enter(const struct conf *c, const char **why);
+/*
+ * When the filter refused system calls since the last report and the
+ * last one is SANDBOX_REPORT_SEC old, writes one line naming them into
+ * msg and returns 1; else 0.
+ */
+int	 sandbox_report(time_t now, char *msg, size_t sz);
 
 #endif /* !ENDSESSION_H */

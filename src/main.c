@@ -6,7 +6,9 @@
  * which would redefine FILE under OpenSSL's prototypes (libraries.md 6).
  */
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,8 +137,7 @@ journal(const struct io *io, const char *path, const struct buf *line)
 
 	if (path == NULL)
 		return;
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOCTTY, 0640)) == -1) {
+	if ((fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
 		snprintf(msg, sizeof(msg), "journal %s: %s", path,
 		    strerror(errno));
 		io_log(io, msg);
@@ -243,6 +244,51 @@ out:
 	req_free(&r);
 }
 
+/*
+ * The next FastCGI request.  libfcgi reads without a timeout, so a
+ * local process that connects and sends nothing (or part of a record)
+ * would hold this child forever; and an AF_UNIX socket does not inherit
+ * SO_RCVTIMEO from the listening one (TCP does).  So we accept on fd 0
+ * ourselves, set FCGI_RECV_TIMEOUT on the connection and hand it to
+ * libfcgi as an open one (ipcFd, keepConnection so that FCGX_Accept_r
+ * does not close it first).  When reading the request fails (timeout,
+ * torn record), libfcgi closes the connection and tries its own accept
+ * on listen_sock -1, which fails at once: then accept the next one.
+ * Returns FCGX_Accept_r's result, or -EINTR when a signal (SIGTERM,
+ * SIGUSR1: libfcgi's shutdown) came while waiting.
+ */
+static int
+fcgi_accept(FCGX_Request *rq)
+{
+	struct timeval	 tv;
+	int		 fd, rc;
+
+	for (;;) {
+		if (rq->ipcFd < 0) {
+			if ((fd = accept(0, NULL, NULL)) == -1) {
+				if (errno == ECONNABORTED || errno == EPROTO ||
+				    errno == EAGAIN)
+					continue;
+				return -errno;
+			}
+			tv.tv_sec = FCGI_RECV_TIMEOUT;
+			tv.tv_usec = 0;
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+			    sizeof(tv)) != 0) {
+				close(fd);
+				continue;
+			}
+			rq->ipcFd = fd;
+			rq->keepConnection = 1;
+		}
+		if ((rc = FCGX_Accept_r(rq)) >= 0)
+			return rc;
+		/* The connection failed and is closed; not the listener. */
+		if (rq->ipcFd >= 0)
+			return rc;
+	}
+}
+
 static void
 usage(FILE *f)
 {
@@ -256,8 +302,8 @@ usage(FILE *f)
 	    "  -c FILE   configuration file (default: $ENDSESSION_CONF, "
 	    "else %s)\n"
 	    "\n"
-	    "Environment: ENDSESSION_SANDBOX=0 serves without the seccomp "
-	    "filter (debugging).\n"
+	    "Environment: ENDSESSION_SANDBOX=0 serves without the sandbox "
+	    "(Landlock and seccomp; debugging).\n"
 	    "\n"
 	    "OpenID Connect RP-Initiated Logout 1.0 end_session endpoint. "
 	    "See endsession(8).\n", DEFAULT_CONF);
@@ -334,9 +380,10 @@ main(int argc, char *argv[])
 	struct buf	 out = { NULL, 0, 0, 0 };
 	FCGX_Request	 rq;
 	struct io	 io = { NULL };
-	char		*body, msg[128];
+	enum sandbox_res sb;
+	char		*body, msg[1024];
 	const char	*why = NULL;
-	int		 c, docheck = 0, rc = 1, sandboxed = 0;
+	int		 a, c, docheck = 0, rc = 1;
 
 	if ((conf = getenv("ENDSESSION_CONF")) == NULL || *conf == '\0')
 		conf = DEFAULT_CONF;
@@ -380,26 +427,35 @@ main(int argc, char *argv[])
 	}
 
 	if (FCGX_IsCGI()) {
-		if (!sandbox_enter(&why) && strcmp(why, "ENDSESSION_SANDBOX=0"))
-			fprintf(stderr, "endsession: no sandbox: %s\n", why);
+		sb = sandbox_enter(&st.conf, &why);
+		if (sb != SANDBOX_OFF && why != NULL)
+			fprintf(stderr, "endsession: %s%s\n",
+			    sb == SANDBOX_FAILED ? "no sandbox: " : "", why);
 		serve(&io, &st, &out, body);
+		if (sandbox_report(time(NULL), msg, sizeof(msg)))
+			io_log(&io, msg);
 		rc = 0;
 	} else {
-		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		/* No listening socket: fcgi_accept accepts, not libfcgi. */
+		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, -1, 0) != 0) {
 			fprintf(stderr, "endsession: cannot set up FastCGI\n");
 			goto out;
 		}
 		io.fcgi = &rq;
-		sandboxed = sandbox_enter(&why);
-		while (FCGX_Accept_r(&rq) >= 0) {
+		sb = sandbox_enter(&st.conf, &why);
+		while ((a = fcgi_accept(&rq)) >= 0) {
 			/* Said in the first request's error log, once. */
-			if (!sandboxed && why != NULL) {
-				snprintf(msg, sizeof(msg), "no sandbox: %s", why);
+			if (sb != SANDBOX_OFF && why != NULL) {
+				snprintf(msg, sizeof(msg), "%s%s",
+				    sb == SANDBOX_FAILED ? "no sandbox: " : "",
+				    why);
 				io_log(&io, msg);
 				why = NULL;
 			}
 			state_refresh(&st, io_logv, &io);
 			serve(&io, &st, &out, body);
+			if (sandbox_report(time(NULL), msg, sizeof(msg)))
+				io_log(&io, msg);
 			FCGX_Finish_r(&rq);
 		}
 		FCGX_Free(&rq, 1);

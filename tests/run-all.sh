@@ -2,7 +2,8 @@
 # tests/run-all.sh - every test of the project, in order: CUnit units, the
 # CGI shell tests, the fuzz corpus replay, the integration tests through
 # nginx and lighttpd (spawn-fcgi on 127.0.0.1) with hot reload under load,
-# the refresh script, interoperability with node-oidc-provider, the browser
+# the system call census of the sandbox (tests/sandbox/), the refresh
+# script, interoperability with node-oidc-provider, the browser
 # test (Debian's chromium), the docs and example configs, and the faults.
 # Each part prints "NAME: N passed, N failed"; the last line sums them.
 #
@@ -12,7 +13,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi fuzz-replay sandbox nginx lighttpd reload-load refresh interop browser docs faults idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -54,6 +55,8 @@ unit() {
 part unit unit
 part cgi bash tests/cgi/run.sh
 [ -f tests/fuzz/replay.sh ] && part fuzz-replay bash tests/fuzz/replay.sh
+# The system calls of all of the above, sandboxed, against the census.
+part sandbox timeout 1800 bash tests/sandbox/census.sh
 part nginx bash tests/integration/test_servers.sh nginx
 part lighttpd bash tests/integration/test_servers.sh lighttpd
 part reload-load bash tests/integration/test_reload_load.sh
@@ -64,6 +67,7 @@ part docs bash tests/docs/run.sh
 # Faults (tests/faults/): each script on its own, bounded in time; the long
 # run serves LONGRUN_N requests (1 000 000 by hand, 200 000 here).
 part faults timeout 600 bash tests/faults/run.sh
+part idle timeout 600 bash tests/faults/idle.sh
 part limits timeout 600 bash tests/faults/limits.sh
 part journal timeout 900 bash tests/faults/journal_concurrency.sh
 part longrun env LONGRUN_N="${LONGRUN_N:-200000}" timeout 1200 bash tests/faults/longrun.sh

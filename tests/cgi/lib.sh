@@ -7,7 +7,8 @@
 #          ed.pem (ed1), plus rsa.pub (the RSA public key as PEM)
 #   jwks.json, clients.json, secret.bin, endsession.conf
 # Environment: B (build folder, default build), VALGRIND=1 (run the binary
-# under valgrind; any report fails the test).
+# under valgrind; any report fails the test), ES_TRACE (a command put
+# before the binary: tests/sandbox/census.sh runs it under strace).
 #
 # Helpers:
 #   cgi_get QUERY [VAR=value ...]      GET with QUERY_STRING
@@ -181,7 +182,7 @@ cgi_req() {
 	    SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=op.example SERVER_PORT=443 \
 	    HTTPS=on SCRIPT_NAME="$SCRIPT" REMOTE_ADDR=192.0.2.7 \
 	    REQUEST_METHOD="$m" QUERY_STRING="$q" "${args[@]}" \
-	    "${vg[@]}" "$ES" -c "$CONF" < "$T/in" > "$T/out" 2> "$T/err"
+	    ${ES_TRACE:-} "${vg[@]}" "$ES" -c "$CONF" < "$T/in" > "$T/out" 2> "$T/err"
 	RC=$?
 	# Split "headers CRLF CRLF body"; header lines lose their CR.
 	perl -e 'local $/; open my $f, "<", $ARGV[0] or die; my $o = <$f>;

@@ -2,6 +2,8 @@
 #
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_TARGETS="hint decide"]
 #   make -f tests/fuzz/fuzz.mk replay-bin     (plain ASan builds, replay.sh)
+#   make -f tests/fuzz/fuzz.mk sandbox-bin    (replay of the request path
+#                                             in the sandbox, replay.sh)
 #
 # Run from the repository root.  Output in build-fuzz/: the targets
 # (fuzz_T), the replay builds (replay/fuzz_T), and the artifacts of any
@@ -62,5 +64,20 @@ $(FB)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
 	$(REPLAY_CC) $(COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c \
 	    $(REPLAY_OBJ) $(PKG_LIBS) -lm
 
-.PHONY: all bin replay-bin run
-.SECONDARY: $(FUZZ_OBJ) $(REPLAY_OBJ)
+# The request path under the production sandbox (replay.c with
+# REPLAY_SANDBOX): no sanitizer, which could not run under the filter.
+SANDBOX_OBJ := $(CORE_SRC:src/%.c=$(FB)/sandbox/obj/%.o)
+
+sandbox-bin: $(FB)/sandbox/fuzz_decide
+
+$(FB)/sandbox/obj/%.o: src/%.c src/endsession.h
+	@mkdir -p $(@D)
+	$(REPLAY_CC) $(COMMON) -c -o $@ $<
+
+$(FB)/sandbox/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+    tests/fuzz/replay.c $(SANDBOX_OBJ)
+	$(REPLAY_CC) $(COMMON) -DREPLAY_SANDBOX -o $@ $< tests/fuzz/replay.c \
+	    $(SANDBOX_OBJ) $(PKG_LIBS) -lm
+
+.PHONY: all bin replay-bin sandbox-bin run
+.SECONDARY: $(FUZZ_OBJ) $(REPLAY_OBJ) $(SANDBOX_OBJ)

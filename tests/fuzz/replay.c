@@ -6,6 +6,12 @@
  * so the seeds and tests/fuzz/regress/ rerun in the normal test run.
  * Names each file on stderr before running it, so a report says which.
  * Exit 0 when every file ran, 1 when one could not be read.
+ *
+ * Built with -DREPLAY_SANDBOX (fuzz.mk sandbox-bin, no sanitizer), it
+ * reads every input first, then enters the sandbox as the server does
+ * (sandbox_enter with the fixtures' configuration) and only then runs
+ * them: the request path under the production seccomp filter and
+ * Landlock rules.  Exit 1 when the sandbox cannot be entered.
  */
 #include <sys/stat.h>
 #include <dirent.h>
@@ -14,10 +20,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef REPLAY_SANDBOX
+#include "endsession.h"
+#endif
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***) __attribute__((weak));
 
 static size_t	 nrun;
+
+#ifdef REPLAY_SANDBOX
+/* Inputs read before the sandbox is entered, run after. */
+struct input {
+	char	*name;
+	uint8_t	*p;
+	size_t	 sz;
+};
+static struct input	*inputs;
+static size_t		 ninputs;
+#endif
 
 static int
 one(const char *path)
@@ -45,6 +66,24 @@ one(const char *path)
 		sz += n;
 	}
 	fclose(f);
+#ifdef REPLAY_SANDBOX
+	{
+		struct input	*ni;
+
+		if ((ni = realloc(inputs, (ninputs + 1) * sizeof(*ni))) ==
+		    NULL || (ni[ninputs].name = strdup(path)) == NULL) {
+			if (ni != NULL)
+				inputs = ni;
+			free(p);
+			return 0;
+		}
+		inputs = ni;
+		ni[ninputs].p = p;
+		ni[ninputs].sz = sz;
+		ninputs++;
+		return 1;
+	}
+#endif
 	fprintf(stderr, "replay: %s\n", path);
 	/* An exact-size copy, so that ASan sees any read past the end. */
 	if ((np = malloc(sz == 0 ? 1 : sz)) == NULL) {
@@ -117,6 +156,45 @@ main(int argc, char *argv[])
 		if (S_ISDIR(st.st_mode) ? !dir(argv[i]) : !one(argv[i]))
 			ok = 0;
 	}
+#ifdef REPLAY_SANDBOX
+	{
+		struct conf	 c;
+		struct es_err	 err;
+		const char	*why;
+		char		 path[1024];
+		size_t		 k;
+		uint8_t		*np;
+
+		snprintf(path, sizeof(path), "%s/endsession.conf", FUZZ_DATA);
+		memset(&err, 0, sizeof(err));
+		if (!conf_load(path, &c, &err)) {
+			fprintf(stderr, "replay: %s: %s\n", path, err.msg);
+			return 1;
+		}
+		if (sandbox_enter(&c, &why) != SANDBOX_ON) {
+			fprintf(stderr, "replay: no sandbox: %s\n",
+			    why != NULL ? why : "?");
+			return 1;
+		}
+		fprintf(stderr, "replay: sandboxed%s%s\n",
+		    why != NULL ? ": " : "", why != NULL ? why : "");
+		for (k = 0; k < ninputs; k++) {
+			fprintf(stderr, "replay: %s\n", inputs[k].name);
+			/* An exact-size copy, as above. */
+			if ((np = malloc(inputs[k].sz == 0 ? 1 :
+			    inputs[k].sz)) == NULL)
+				return 1;
+			memcpy(np, inputs[k].p, inputs[k].sz);
+			LLVMFuzzerTestOneInput(np, inputs[k].sz);
+			free(np);
+			free(inputs[k].p);
+			free(inputs[k].name);
+			nrun++;
+		}
+		free(inputs);
+		conf_free(&c);
+	}
+#endif
 	fprintf(stderr, "replay: %zu inputs\n", nrun);
 	return ok ? 0 : 1;
 }

@@ -5,6 +5,11 @@
 #
 #   bash tests/fuzz/replay.sh [TARGET...]     (from anywhere)
 #
+# Then every corpus and reproducer once more through the request path
+# (fuzz_decide: req_parse, decide, render) built without sanitizers and
+# run inside the production sandbox (replay.c REPLAY_SANDBOX): counted as
+# the target "sandbox".
+#
 # Needs a C compiler (REPLAY_CC, default cc) and the pkg-config packages
 # of the Makefile.  Last line: "fuzz-replay: N passed, N failed", one per
 # target.
@@ -41,5 +46,17 @@ for t in $TARGETS; do
 		fail=$((fail + 1))
 	fi
 done
+if [ $# -eq 0 ]; then
+	if make -s -f tests/fuzz/fuzz.mk FB="$FB" sandbox-bin >"$LOG" 2>&1 &&
+	    "$FB/sandbox/fuzz_decide" "$F"/corpus/* "$F"/regress/* >"$LOG" 2>&1 &&
+	    grep -q '^replay: sandboxed' "$LOG"; then
+		echo "fuzz-replay: sandbox: $(sed -n 's/^replay: \([0-9]*\) inputs$/\1/p' "$LOG") inputs ok through the request path, sandboxed"
+		pass=$((pass + 1))
+	else
+		echo "fuzz-replay: sandbox: FAILED (exit or signal above)"
+		tail -n 5 "$LOG" | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+fi
 echo "fuzz-replay: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -69,6 +69,8 @@ es_claims() {
 # es_spawn DIR CHILDREN: endsession under spawn-fcgi on DIR/es.sock.
 # Under spawn-fcgi the children's stderr is /dev/null, so sanitizer and
 # valgrind reports go to files (DIR/asan.*, DIR/vg.*) that es_reports reads.
+# ES_TRACE (a command put before spawn-fcgi, e.g. "strace -D -f -ff -o X":
+# tests/sandbox/census.sh) traces the children.
 es_spawn() {
 	local d=$1 n=${2:-2} p
 	local -a wrap=()
@@ -84,7 +86,7 @@ es_spawn() {
 	fi
 	ASAN_OPTIONS="log_path=$d/asan:${ASAN_OPTIONS:-}" \
 	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}" \
-	spawn-fcgi -s "$d/es.sock" -M 0666 -F "$n" -P "$d/spawn.pid" \
+	${ES_TRACE:-} spawn-fcgi -s "$d/es.sock" -M 0666 -F "$n" -P "$d/spawn.pid" \
 	    -- "${wrap[@]}" "$ES_BIN" -c "$d/endsession.conf" >>"$d/spawn.log" 2>&1 ||
 	    return 1
 	for p in $(cat "$d/spawn.pid"); do

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/faults/idle.sh - a local process that connects to the FastCGI
+# socket and then sends nothing (or a few bytes of a record) must not
+# hold a child forever: libfcgi reads without a timeout, so endsession
+# sets FCGI_RECV_TIMEOUT (src/endsession.h) as SO_RCVTIMEO on the
+# listening socket.  One spawn-fcgi child; while silent peers hold their
+# connections open, a normal request must still be answered by that same
+# child, and the child must still be alive afterwards.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../integration/lib.sh"
+FCGI="python3 $HERE/fcgi.py"
+NAME=idle
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/es-idle.XXXXXX")
+HOLD=()
+cleanup() {
+	local p
+	for p in "${HOLD[@]}"; do kill "$p" 2>/dev/null; done
+	es_stop_all
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+die() {
+	echo "$NAME: setup failed: $*" >&2
+	echo "$NAME: $PASS passed, $((FAIL + 1)) failed"
+	exit 1
+}
+
+# The bound: each silent peer costs the timeout plus libfcgi's lingering
+# close (up to 2 s); with a wide margin, times the peers ahead.
+TMO=$(sed -n 's/^#define FCGI_RECV_TIMEOUT[[:space:]]*\([0-9]*\).*/\1/p' \
+    "$HERE/../../src/endsession.h")
+[ -n "$TMO" ] || die "FCGI_RECV_TIMEOUT not found in src/endsession.h"
+BOUND=$((TMO * 2 + 10))
+
+es_fixtures "$T" https://op.example || die fixtures
+es_spawn "$T" 1 || die spawn-fcgi
+CHILD=$(cat "$T/spawn.pid")
+for i in $(seq 1 50); do [ -S "$T/es.sock" ] && break; sleep 0.1; done
+[ -S "$T/es.sock" ] || die socket
+
+# hold HOW: a peer that connects, sends HOW's bytes, then waits, silent.
+hold() {
+	python3 - "$T/es.sock" "$1" "$BOUND" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+if sys.argv[2] == "partial":
+    s.send(b"\x01\x01\x00")	# 3 of a record header's 8 bytes
+time.sleep(int(sys.argv[3]) * 6)
+PY
+	HOLD+=($!)
+}
+
+# served PEERS WHAT: a normal request comes back within the bound, with
+# PEERS silent peers ahead of it.
+served() {
+	local st b=$((BOUND * $1))
+	shift
+	st=$(timeout "$b" $FCGI -s "$T/es.sock" -q "client_id=nope" \
+	    -o "$T/r" --timeout "$b" 2>"$T/r.py")
+	if [ "$st" = 400 ]; then ok; else
+		bad "$1: no answer within ${b}s (got '${st}')"
+	fi
+	if kill -0 "$CHILD" 2>/dev/null && [ "$(cat "$T/spawn.pid")" = "$CHILD" ]; then
+		ok
+	else
+		bad "$1: child $CHILD is gone"
+	fi
+}
+
+served 1 "before any silent peer"
+hold silent
+sleep 0.5
+served 1 "a peer connected and sent nothing"
+hold partial
+sleep 0.5
+served 1 "a peer sent 3 bytes of a record header and nothing more"
+hold partial
+hold silent
+hold partial
+sleep 0.5
+served 3 "three silent peers at once"
+echo "$NAME: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
