@@ -15,6 +15,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 JWT_LIBS   := $(shell pkg-config --libs libjwt)
 CUNIT_LIBS := $(shell pkg-config --libs cunit)
+# The notifier alone links libcurl and SQLite; the endpoint never does.
+NOTIFY_PKGS = libcurl sqlite3
+NOTIFY_CFLAGS := $(shell pkg-config --cflags $(NOTIFY_PKGS))
+NOTIFY_LIBS := $(shell pkg-config --libs $(NOTIFY_PKGS))
 
 OPT        ?= -O2
 HARDEN      = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
@@ -25,19 +29,25 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DOPENSSL_NO_
               $(OPT) -g $(HARDEN) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
-# The core: every src/*.c but the programs' mains.
-CORE_SRC   := $(filter-out src/main.c src/mint.c, $(wildcard src/*.c))
+# The notifier's own modules (libcurl, SQLite, inotify): never in the
+# endpoint.  The core: every other src/*.c but the programs' mains.
+NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c
+NOTIFY_OBJ := $(NOTIFY_SRC:src/%.c=$(B)/obj/%.o)
+CORE_SRC   := $(filter-out src/main.c src/mint.c src/notify_main.c \
+              $(NOTIFY_SRC), $(wildcard src/*.c))
 CORE_OBJ   := $(CORE_SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_OBJ   := $(UNIT_SRC:tests/unit/%.c=$(B)/obj/unit/%.o)
 
-all: $(B)/endsession $(B)/endsession-mint
+all: $(B)/endsession $(B)/endsession-mint $(B)/endsession-notify
 
 $(B)/obj/%.o: src/%.c src/endsession.h | $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) | $(B)/obj/unit
 	$(CC) $(CFLAGS) -Isrc -Wno-missing-prototypes -c -o $@ $<
+
+$(NOTIFY_OBJ) $(B)/obj/notify_main.o: CFLAGS += $(NOTIFY_CFLAGS)
 
 $(B)/obj $(B)/obj/unit:
 	mkdir -p $@
@@ -48,11 +58,19 @@ $(B)/libcore.a: $(CORE_OBJ)
 $(B)/endsession: $(B)/obj/main.o $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(B)/libnotify.a: $(NOTIFY_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/endsession-notify: $(B)/obj/notify_main.o $(B)/libnotify.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) \
+	    $(shell pkg-config --libs libcrypto liburiparser yajl)
+
 $(B)/endsession-mint: $(B)/obj/mint.o $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JWT_LIBS) $(PKG_LIBS)
 
-$(B)/unit-tests: $(UNIT_OBJ) $(B)/libcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(JWT_LIBS) $(PKG_LIBS)
+$(B)/unit-tests: $(UNIT_OBJ) $(B)/libnotify.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(JWT_LIBS) $(PKG_LIBS) \
+	    $(NOTIFY_LIBS)
 
 # The whole suite: units, CGI shell tests, then integration tests.
 test: all $(B)/unit-tests
@@ -76,12 +94,14 @@ install: all
 	  $(DESTDIR)$(SHAREDIR)/templates/sv $(DESTDIR)$(SHAREDIR)/etc $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/endsession $(DESTDIR)$(SBINDIR)/endsession
 	install -m 0755 $(B)/endsession-mint $(DESTDIR)$(BINDIR)/endsession-mint
+	install -m 0755 $(B)/endsession-notify $(DESTDIR)$(SBINDIR)/endsession-notify
 	install -m 0755 scripts/endsession-refresh $(DESTDIR)$(SBINDIR)/endsession-refresh
 	install -m 0644 templates/en/*.html $(DESTDIR)$(SHAREDIR)/templates/en/
 	install -m 0644 templates/sv/*.html $(DESTDIR)$(SHAREDIR)/templates/sv/
 	install -m 0644 templates/style.css $(DESTDIR)$(SHAREDIR)/templates/
 	cp -R etc/. $(DESTDIR)$(SHAREDIR)/etc/
 	install -m 0644 endsession.8 $(DESTDIR)$(MANDIR)/man8/endsession.8
+	install -m 0644 endsession-notify.8 $(DESTDIR)$(MANDIR)/man8/endsession-notify.8
 
 clean:
 	rm -rf build build-asan build-fuzz
