@@ -685,10 +685,15 @@ run(struct notifier *n)
 		if (n->once && dv_inflight(n->dv) == 0 && !n->full)
 			break;
 		/* Sleep until a due time, the journal or the network. */
+		/*
+		 * Something due but not started (its website already has
+		 * its share of connections) waits for a transfer to end:
+		 * curl's sockets wake us, no spinning.
+		 */
 		wait = 1000;
 		if ((next = nstate_next_due(n->ns)) != -1 && !n->once &&
-		    next - n->now_ms < wait)
-			wait = next - n->now_ms < 0 ? 0 : next - n->now_ms;
+		    next > n->now_ms && next - n->now_ms < wait)
+			wait = next - n->now_ms;
 		if (!dv_wait(n->dv, jf_fd(n->jf), (int)wait))
 			return 1;
 		woke = jf_drain(n->jf) || wait == 1000;
