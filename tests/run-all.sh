@@ -12,7 +12,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify fuzz-replay nginx lighttpd reload-load refresh interop browser docs faults limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -53,6 +53,8 @@ unit() {
 
 part unit unit
 part cgi bash tests/cgi/run.sh
+# The sign-out notifier against a local website (tests/notify/).
+part notify timeout 900 bash tests/notify/run.sh
 [ -f tests/fuzz/replay.sh ] && part fuzz-replay bash tests/fuzz/replay.sh
 part nginx bash tests/integration/test_servers.sh nginx
 part lighttpd bash tests/integration/test_servers.sh lighttpd
