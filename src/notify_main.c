@@ -67,6 +67,7 @@ struct notifier {
 	int64_t		 due_limit;	/* --once: attempts due by then */
 	int		 once;
 	int		 full;		/* a pass stopped at LIM_INFLIGHT */
+	struct stat	 reg_st;	/* the clients file when loaded */
 	/* Counters since start, for the metrics file. */
 	unsigned long long lines, signouts, logins, bad_lines;
 	unsigned long long attempts[NO__MAX];
@@ -444,6 +445,35 @@ fail:
 	return 0;
 }
 
+/*
+ * The refresh script replaces the clients file atomically (a new inode):
+ * a changed file is loaded, and a bad one leaves the last good copy.
+ */
+static void
+refresh_clients(struct notifier *n)
+{
+	struct stat	 st;
+	struct registry	*reg;
+	struct es_err	 err;
+
+	if (stat(n->conf.clients, &st) == -1 ||
+	    (st.st_ino == n->reg_st.st_ino && st.st_dev == n->reg_st.st_dev &&
+	    st.st_size == n->reg_st.st_size &&
+	    st.st_mtim.tv_sec == n->reg_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == n->reg_st.st_mtim.tv_nsec))
+		return;
+	n->reg_st = st;
+	memset(&err, 0, sizeof(err));
+	if ((reg = clients_load(n->conf.clients, &err)) == NULL) {
+		logmsg("%s: %s; keeping the last good copy", err.file,
+		    err.msg);
+		return;
+	}
+	clients_free(n->reg);
+	n->reg = reg;
+	logmsg("%s: reloaded, %zu clients", n->conf.clients, reg->n);
+}
+
 /* ----------------------------------------------------------- metrics */
 
 /*
@@ -536,6 +566,8 @@ load(struct notifier *n, const char *path, enum jwks_check chk,
 		err_print(&err);
 		return 0;
 	}
+	if (stat(n->conf.clients, &n->reg_st) == -1)
+		memset(&n->reg_st, 0, sizeof(n->reg_st));
 	if (n->conf.notify_allow != NULL && !addr_parse_list(
 	    n->conf.notify_allow, n->allow, &n->nallow, &bad)) {
 		fprintf(stderr, "%s: notify_allow: bad address\n", path);
@@ -701,6 +733,7 @@ run(struct notifier *n)
 		if (!dv_run(n->dv, on_result, n) || !settle(n))
 			return 1;
 		if (n->now_ms - last_metrics >= 1000) {
+			refresh_clients(n);
 			write_metrics(n);
 			last_metrics = n->now_ms;
 		}

@@ -78,6 +78,7 @@ once() {
 	timeout 60 "${vg[@]}" "$NOTIFY" --once -c "$D/endsession.conf" \
 	    > "$D/once.out" 2>&1
 	RC=$?
+	cat "$D/once.out" >> "$T/all.err"
 	[ "$RC" = 99 ] && { bad "valgrind: $(head -5 "$D/once.out")"; }
 	return 0
 }
@@ -360,6 +361,20 @@ kill -CONT "$FG"
 until_true 10 [ "$(received /204 srot3)" = 1 ]
 check "rotation: the old file's lines first" [ "$(received /204 srot1)$(received /200 srot1e)$(received /204 srot2)" = 111 ]
 check "rotation: then the new file" [ "$(received /204 srot3)" = 1 ]
+# A replaced clients file (as the refresh script does) is picked up.
+python3 - "$D/clients.json" "$P" <<'EOF2'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["clients"].append({"client_id": "late", "backchannel_logout_uri":
+                     "http://127.0.0.1:%s/204" % sys.argv[2]})
+json.dump(d, open(sys.argv[1] + ".new", "w"))
+os.rename(sys.argv[1] + ".new", sys.argv[1])
+EOF2
+until_true 10 grep -q 'clients.json: reloaded' "$D/fg.err"
+login P8 slate late u
+logout slate
+until_true 10 [ "$(received /204 slate)" = 1 ]
+check "reload: a client added to the clients file is notified" [ "$(received /204 slate)" = 1 ]
 # The same across a restart: stopped, rotated while away, started again.
 login P6 srot4 rs u
 login P7 srot5 rs u
@@ -371,7 +386,7 @@ printf '%s\n' "{\"time\":\"$(now)\",\"event\":\"logout\",\"sid\":\"srot4\"}" >> 
 printf '%s\n' "{\"time\":\"$(now)\",\"event\":\"logout\",\"sid\":\"srot5\"}" > "$D/journal.log"
 once
 check "rotation while stopped: PATH.1 read to its end, then PATH" [ "$(received /204 srot4)$(received /204 srot5)" = 11 ]
-check "follow: nothing sent twice" [ "$(wc -l < "$D/requests.jsonl")" = 8 ]
+check "follow: nothing sent twice" [ "$(wc -l < "$D/requests.jsonl")" = 9 ]
 
 # --------------------------------------------- SIGKILL, restart, once each
 setup kill
@@ -403,6 +418,15 @@ done
 check "kill: each delivered once in the log, each received" [ "$all" = 1 ]
 echo "     (kill: $dup repeats, attempts in flight at a SIGKILL, sent again)"
 check "kill: the log and --status agree" [ "$(grep -c '"outcome":"delivered"' "$D/deliveries.log")" = "$N" ]
+
+# Sanitizer builds (make test-asan) report into the notifier's stderr.
+for p in "${PIDS[@]}"; do
+	kill "$p" 2>/dev/null
+done
+wait 2>/dev/null
+PIDS=()
+cat "$T"/*/fg.err >> "$T/all.err" 2>/dev/null
+check "no sanitizer or valgrind report from any run" bash -c "! grep -E 'AddressSanitizer|LeakSanitizer|runtime error|Invalid (read|write)|definitely lost' '$T/all.err'"
 
 echo "notify: $pass passed, $fail failed"
 [ "$fail" = 0 ]
