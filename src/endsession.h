@@ -45,7 +45,7 @@
 #define LIM_SIGNING_SZ	(256 * 1024)	/* signing_key file */
 #define LIM_ALLOW	64		/* entries of notify_allow */
 #define LIM_INFLIGHT	256		/* notifier: deliveries in flight */
-#define LIM_INFLIGHT_URI 8		/* ... of them to one logout URI */
+#define LIM_INFLIGHT_URI 32		/* ... of them to one logout URI */
 #define LIM_RESPONSE_SZ	4096		/* bytes of an RP's answer kept */
 #define LTOKEN_TTL	120		/* logout token: exp - iat, s */
 #define NOTIFY_KEEP	(7 * 86400)	/* finished notifications kept, s */

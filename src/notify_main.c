@@ -357,28 +357,6 @@ on_due(void *arg, const struct nrow *r)
 	return 1;
 }
 
-/* Starts the attempts that are due.  0 on a state error. */
-static int
-dispatch(struct notifier *n)
-{
-	int	 got;
-
-	n->full = 0;
-	arena_reset(&n->ar);
-	if (!nstate_begin(n->ns))
-		goto fail;
-	got = nstate_due(n->ns, n->once ? n->due_limit : n->now_ms,
-	    DUE_PER_PASS, &n->ar, on_due, n);
-	if (got == -1 || !nstate_commit(n->ns)) {
-		nstate_rollback(n->ns);
-		goto fail;
-	}
-	return 1;
-fail:
-	logmsg("state: %s", nstate_errmsg(n->ns));
-	return 0;
-}
-
 static void
 on_result(void *arg, const struct dv_result *r)
 {
@@ -388,12 +366,23 @@ on_result(void *arg, const struct dv_result *r)
 		n->res[n->nres++] = *r;
 }
 
+/* The state an attempt leaves: a retry past notify_max_age expires. */
+static enum nout
+outcome_of(const struct notifier *n, const struct dv_result *r,
+    const struct flight *f)
+{
+	if (r->out == NO_RETRY && n->now >= f->time + n->conf.notify_max_age)
+		return NO_EXPIRED;
+	return r->out;
+}
+
 /*
- * Records the finished attempts in one transaction, then logs them.
- * A retry past notify_max_age is given up as expired.
+ * One pass over the state, in one transaction (one fsync): record the
+ * attempts that finished, then start those that are due; after the
+ * commit, log the finished ones.  0 on a state error.
  */
 static int
-settle(struct notifier *n)
+pass(struct notifier *n)
 {
 	struct dv_result	*r;
 	struct flight		*f;
@@ -401,45 +390,36 @@ settle(struct notifier *n)
 	int64_t			 due;
 	size_t			 i;
 
-	if (n->nres == 0)
-		return 1;
+	n->full = 0;
+	arena_reset(&n->ar);
 	if (!nstate_begin(n->ns))
 		goto fail;
 	for (i = 0; i < n->nres; i++) {
 		r = &n->res[i];
 		if ((f = flight_of(n, r->id)) == NULL)
 			continue;
-		o = r->out;
-		due = 0;
-		if (o == NO_RETRY) {
-			due = n->now_ms + notify_backoff(f->attempt,
-			    n->conf.notify_retry_max) * 1000;
-			if (n->now >= f->time + n->conf.notify_max_age)
-				o = NO_EXPIRED;
-		}
-		if (!nstate_finish(n->ns, r->id, o, r->status, due, n->now)) {
-			nstate_rollback(n->ns);
-			goto fail;
-		}
+		o = outcome_of(n, r, f);
+		due = o == NO_RETRY ? n->now_ms + notify_backoff(f->attempt,
+		    n->conf.notify_retry_max) * 1000 : 0;
+		if (!nstate_finish(n->ns, r->id, o, r->status, due, n->now))
+			goto rollback;
 	}
-	if (!nstate_commit(n->ns)) {
-		nstate_rollback(n->ns);
-		goto fail;
-	}
+	if (nstate_due(n->ns, n->once ? n->due_limit : n->now_ms,
+	    DUE_PER_PASS, &n->ar, on_due, n) == -1 ||
+	    !nstate_commit(n->ns))
+		goto rollback;
 	for (i = 0; i < n->nres; i++) {
 		r = &n->res[i];
 		if ((f = flight_of(n, r->id)) == NULL)
 			continue;
-		o = r->out;
-		if (o == NO_RETRY && n->now >= f->time +
-		    n->conf.notify_max_age)
-			o = NO_EXPIRED;
 		delivery_log(n, f->sid, f->client_id, f->uri, f->jti,
-		    f->attempt, o, r->status, r->error);
+		    f->attempt, outcome_of(n, r, f), r->status, r->error);
 		flight_free(f);
 	}
 	n->nres = 0;
 	return 1;
+rollback:
+	nstate_rollback(n->ns);
 fail:
 	logmsg("state: %s", nstate_errmsg(n->ns));
 	return 0;
@@ -712,7 +692,7 @@ run(struct notifier *n)
 		clock_now(n);
 		if ((woke || n->once) && !read_journal(n))
 			return 1;
-		if (!dispatch(n))
+		if (!pass(n))
 			return 1;
 		if (n->once && dv_inflight(n->dv) == 0 && !n->full)
 			break;
@@ -730,7 +710,7 @@ run(struct notifier *n)
 			return 1;
 		woke = jf_drain(n->jf) || wait == 1000;
 		clock_now(n);
-		if (!dv_run(n->dv, on_result, n) || !settle(n))
+		if (!dv_run(n->dv, on_result, n))
 			return 1;
 		if (n->now_ms - last_metrics >= 1000) {
 			refresh_clients(n);
