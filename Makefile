@@ -116,5 +116,6 @@ fuzz:
 # Benchmarks side by side with the FastCGI floor: prints one table.
 bench: all
 	bash scripts/bench
+	bash bench/notify.sh
 
 .PHONY: fuzz bench

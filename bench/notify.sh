@@ -4,7 +4,10 @@
 #   1. deliveries per second (--once over N pending sign-outs) for RS256
 #      and ES256, next to what one core signs per second with the same
 #      kind of key ("openssl speed", measured in the same run);
-#   2. from the sign-out's journal line to the website's access log line
+#   2. the same N deliveries with 10 000 notifications pending to a dead
+#      website (it accepts no connection) ahead of them: the delay they
+#      cause (bound: at most 10 %);
+#   3. from the sign-out's journal line to the website's access log line
 #      (the first attempt arriving), p50/p99 over M sign-outs appended one
 #      at a time to a running notifier.
 #
@@ -20,6 +23,7 @@ NGX=
 cleanup() {
 	[ -n "$NGX" ] && kill "$NGX" 2>/dev/null
 	[ -n "${FG:-}" ] && kill "$FG" 2>/dev/null
+	[ -n "${DEAD:-}" ] && kill "$DEAD" 2>/dev/null
 	wait 2>/dev/null
 	rm -rf "$T"
 }
@@ -45,12 +49,19 @@ http {
 EOF
 nginx -c "$T/ngx/nginx.conf" -p "$T/ngx" &
 NGX=$!
+# A dead website: listens, never accepts; its backlog fills, then
+# connections hang until notify_timeout.
+DEADP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(3600)' "$DEADP" &
+DEAD=$!
 python3 "$root/tests/notify/mkkeys.py" "$T"
 head -c 48 /dev/urandom > "$T/secret"
 cat > "$T/clients.json" <<EOF
 {"clients":[
  {"client_id":"rs","backchannel_logout_uri":"http://127.0.0.1:$P/rs"},
- {"client_id":"es","backchannel_logout_uri":"http://127.0.0.1:$P/es","id_token_signed_response_alg":"ES256"}
+ {"client_id":"es","backchannel_logout_uri":"http://127.0.0.1:$P/es","id_token_signed_response_alg":"ES256"},
+ {"client_id":"dead","backchannel_logout_uri":"http://127.0.0.1:$DEADP/dead"}
 ]}
 EOF
 conf() {	# NAME
@@ -97,6 +108,39 @@ es_bound=$(sps ecdsap256 'nistp256')
 echo "deliveries/s, RS256: $rs (one core signs $rs_bound/s: $(awk -v a="$rs" -v b="$rs_bound" 'BEGIN{printf "%.0f", 100*a/b}') %; bound >= 80 %)"
 echo "deliveries/s, ES256: $es (one core signs $es_bound/s: $(awk -v a="$es" -v b="$es_bound" 'BEGIN{printf "%.0f", 100*a/b}') %; bound >= 80 %)"
 # The rate run includes reading, recording and committing the journal.
+
+# N deliveries to a live website by a running notifier, with DEADN
+# notifications to the dead one ahead of them in the journal (0 or 10000).
+live() {	# NAME DEADN
+	local d=$T/$1 t0 t1
+	conf "$1"
+	echo "notify_timeout = 2" >> "$d/endsession.conf"
+	python3 - "$d/journal.log" "$2" "$N" <<'EOF2'
+import sys, time
+ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write('{"time":"%s","event":"login","session":"D%d","sid":"d%d","client_id":"dead","sub":"u"}\n' % (ts, i, i))
+        f.write('{"time":"%s","event":"logout","session":"D%d"}\n' % (ts, i))
+    for i in range(int(sys.argv[3])):
+        f.write('{"time":"%s","event":"login","session":"P%d","sid":"s%d","client_id":"rs","sub":"u"}\n' % (ts, i, i))
+        f.write('{"time":"%s","event":"logout","session":"P%d"}\n' % (ts, i))
+EOF2
+	t0=$(date +%s.%N)
+	"$B/endsession-notify" -c "$d/endsession.conf" 2>/dev/null &
+	FG=$!
+	while [ "$(grep -c '"client_id":"rs".*"outcome":"delivered"' "$d/deliveries.log" 2>/dev/null)" != "$N" ]; do
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	kill "$FG"
+	wait "$FG" 2>/dev/null
+	FG=
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+alone=$(live live0 0)
+crowd=$(live live1 10000)
+echo "$N deliveries to a live website: ${alone} s alone, ${crowd} s behind 10000 pending to a dead one ($(awk -v a="$alone" -v b="$crowd" 'BEGIN{printf "%+.0f", 100*(b-a)/a}') %; bound <= +10 %)"
 
 # Latency: one sign-out at a time to a running notifier.
 conf lat

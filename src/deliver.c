@@ -202,6 +202,28 @@ dv_inflight_uri(const struct deliver *dv, const char *uri)
 	return n;
 }
 
+void
+dv_busy_uris(const struct deliver *dv, size_t max, struct buf *b)
+{
+	const struct xfer	*x, *y;
+	int			 first = 1;
+
+	buf_addc(b, '[');
+	for (x = dv->head; x != NULL; x = x->next) {
+		/* Once per URI: only at its first transfer in the list. */
+		for (y = dv->head; y != x && strcmp(y->uri, x->uri) != 0;
+		    y = y->next)
+			continue;
+		if (y != x || dv_inflight_uri(dv, x->uri) < max)
+			continue;
+		buf_adds(b, first ? "\"" : ",\"");
+		json_esc(b, x->uri, strlen(x->uri));
+		buf_addc(b, '"');
+		first = 0;
+	}
+	buf_addc(b, ']');
+}
+
 int
 dv_wait(struct deliver *dv, int fd, int ms)
 {

@@ -875,11 +875,12 @@ int		 nstate_logout(struct nstate *, const struct jline *,
 		    long long max_login_age, const char **why);
 /*
  * Calls fn for up to max pending notifications due at now_ms, earliest
- * first, until fn returns 0.  -1 on a database error.
+ * first, until fn returns 0; those to a URI in skip (a JSON array of
+ * strings, or NULL) are passed over.  -1 on a database error.
  */
 typedef int	 (*nrow_fn)(void *arg, const struct nrow *);
 int		 nstate_due(struct nstate *, int64_t now_ms, size_t max,
-		    struct arena *, nrow_fn fn, void *arg);
+		    const char *skip, struct arena *, nrow_fn fn, void *arg);
 /* The earliest due time of a pending notification (ms), or -1. */
 int64_t		 nstate_next_due(struct nstate *);
 /* An attempt starts: attempts + 1, not due again before due_ms. */
@@ -974,6 +975,8 @@ int		 dv_add(struct deliver *, int64_t id, const char *uri,
 		    const char *body, size_t bodysz);
 size_t		 dv_inflight(const struct deliver *);
 size_t		 dv_inflight_uri(const struct deliver *, const char *uri);
+/* Appends a JSON array of the URIs with at least max attempts in flight. */
+void		 dv_busy_uris(const struct deliver *, size_t max, struct buf *);
 /* Waits up to ms for the network or fd (-1 for none) to be ready. */
 int		 dv_wait(struct deliver *, int fd, int ms);
 /* Moves the transfers along; fn gets each finished one.  0 on error. */

@@ -68,6 +68,7 @@ struct notifier {
 	int		 once;
 	int		 full;		/* a pass stopped at LIM_INFLIGHT */
 	struct stat	 reg_st;	/* the clients file when loaded */
+	struct buf	 busy;		/* JSON array: URIs at their share */
 	/* Counters since start, for the metrics file. */
 	unsigned long long lines, signouts, logins, bad_lines;
 	unsigned long long attempts[NO__MAX];
@@ -305,7 +306,7 @@ on_due(void *arg, const struct nrow *r)
 		    r->attempts, NO_BLOCKED, 0, why);
 		return 1;
 	}
-	/* A slow website gets a few connections, never all of them. */
+	/* Its website's share is taken by this pass's earlier rows. */
 	if (dv_inflight_uri(n->dv, r->uri) >= LIM_INFLIGHT_URI)
 		return 1;
 	c = clients_find(n->reg, r->client_id, strlen(r->client_id));
@@ -404,8 +405,17 @@ pass(struct notifier *n)
 		if (!nstate_finish(n->ns, r->id, o, r->status, due, n->now))
 			goto rollback;
 	}
+	/*
+	 * A slow website gets a few connections, never all of them: the
+	 * query passes over its notifications while its share is taken, so
+	 * that thousands of them never hide another website's.
+	 */
+	buf_reset(&n->busy);
+	dv_busy_uris(n->dv, LIM_INFLIGHT_URI, &n->busy);
+	if (n->busy.oom)
+		goto rollback;
 	if (nstate_due(n->ns, n->once ? n->due_limit : n->now_ms,
-	    DUE_PER_PASS, &n->ar, on_due, n) == -1 ||
+	    DUE_PER_PASS, n->busy.p, &n->ar, on_due, n) == -1 ||
 	    !nstate_commit(n->ns))
 		goto rollback;
 	for (i = 0; i < n->nres; i++) {
@@ -583,6 +593,7 @@ unload(struct notifier *n)
 	clients_free(n->reg);
 	conf_free(&n->conf);
 	arena_free(&n->ar);
+	buf_free(&n->busy);
 	if (n->logfd > 2)
 		close(n->logfd);
 }

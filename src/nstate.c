@@ -60,7 +60,8 @@ static const char *const sql[S__MAX] = {
 	    " state, attempts, due) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
 	"DELETE FROM login WHERE session = ?",
 	"SELECT id, client_id, sid, sub, uri, time, attempts FROM notif "
-	    "WHERE state = 0 AND due <= ? ORDER BY due, id LIMIT ?",
+	    "WHERE state = 0 AND due <= ?1 AND uri NOT IN "
+	    "(SELECT value FROM json_each(?3)) ORDER BY due, id LIMIT ?2",
 	"SELECT min(due) FROM notif WHERE state = 0",
 	"UPDATE notif SET attempts = attempts + 1, due = ? WHERE id = ?",
 	"UPDATE notif SET state = ?, status = ?, due = ?, done = ? "
@@ -366,8 +367,8 @@ out:
 }
 
 int
-nstate_due(struct nstate *ns, int64_t now_ms, size_t max, struct arena *ar,
-    nrow_fn fn, void *arg)
+nstate_due(struct nstate *ns, int64_t now_ms, size_t max, const char *skip,
+    struct arena *ar, nrow_fn fn, void *arg)
 {
 	sqlite3_stmt	*st = ns->st[S_DUE];
 	struct nrow	 r;
@@ -376,7 +377,8 @@ nstate_due(struct nstate *ns, int64_t now_ms, size_t max, struct arena *ar,
 	int		 rc, n = 0;
 
 	if (sqlite3_bind_int64(st, 1, now_ms) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK)
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
+	    !bind_text(st, 3, skip != NULL ? skip : "[]"))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));

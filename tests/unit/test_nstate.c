@@ -103,7 +103,7 @@ static void
 due(struct fx *f, struct collect *c)
 {
 	memset(c, 0, sizeof(*c));
-	CU_ASSERT(nstate_due(f->ns, (int64_t)TK_NOW * 1000, 100, &f->ar,
+	CU_ASSERT(nstate_due(f->ns, (int64_t)TK_NOW * 1000, 100, NULL, &f->ar,
 	    collect_fn, c) >= 0);
 }
 
@@ -233,6 +233,12 @@ test_life(void)
 	login(&f, "P", "sc", "c", "uc", TK_NOW);
 	CU_ASSERT_EQUAL(logout(&f, "k1", "P", NULL, NULL, NULL, &why), 3);
 	CU_ASSERT_EQUAL(nstate_next_due(f.ns), 0);
+	/* A busy website's notifications are passed over. */
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_EQUAL(nstate_due(f.ns, now, 100, "[\"https://b/bcl\","
+	    "\"https://x\"]", &f.ar, collect_fn, &c), 2);
+	CU_ASSERT_STRING_EQUAL(c.s, "a/sa/ua@https://a/bcl "
+	    "c/sc/uc@https://c/bcl");
 	due(&f, &c);
 	CU_ASSERT_EQUAL_FATAL(c.n, 3);
 	/* In flight: not due again before its deadline. */
