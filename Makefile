@@ -15,6 +15,10 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # Only the token tool needs libjwt, only the unit tests CUnit.
 JWT_LIBS    = $(shell pkg-config --libs libjwt)
 CUNIT_LIBS  = $(shell pkg-config --libs cunit)
+# The notifier alone links libcurl and SQLite; the endpoint never does.
+NOTIFY_PKGS = libcurl sqlite3
+NOTIFY_CFLAGS := $(shell pkg-config --cflags $(NOTIFY_PKGS))
+NOTIFY_LIBS := $(shell pkg-config --libs $(NOTIFY_PKGS))
 
 OPT        ?= -O2
 HARDEN      = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
@@ -28,8 +32,12 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DOPENSSL_NO_
               $(OPT) -g $(HARDEN) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
-# The core: every src/*.c but the program's main.
-CORE_SRC   := $(filter-out src/main.c, $(wildcard src/*.c))
+# The notifier's own modules (libcurl, SQLite, inotify): never in the
+# endpoint.  The core: every other src/*.c but the programs' mains.
+NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c
+NOTIFY_OBJ := $(NOTIFY_SRC:src/%.c=$(B)/obj/%.o)
+CORE_SRC   := $(filter-out src/main.c src/notify_main.c \
+              $(NOTIFY_SRC), $(wildcard src/*.c))
 CORE_OBJ   := $(CORE_SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_OBJ   := $(UNIT_SRC:tests/unit/%.c=$(B)/obj/unit/%.o)
@@ -37,7 +45,7 @@ UNIT_OBJ   := $(UNIT_SRC:tests/unit/%.c=$(B)/obj/unit/%.o)
 # token tool build/endsession-mint, which is never installed.
 JOSE_OBJ   := $(B)/obj/tools/jose.o
 
-all: $(B)/endsession $(B)/endsession-mint
+all: $(B)/endsession $(B)/endsession-mint $(B)/endsession-notify
 
 $(B)/obj/%.o: src/%.c src/endsession.h | $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -47,6 +55,8 @@ $(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) te
 
 $(B)/obj/tools/%.o: tests/tools/%.c src/endsession.h tests/tools/jose.h | $(B)/obj/tools
 	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+
+$(NOTIFY_OBJ) $(B)/obj/notify_main.o: CFLAGS += $(NOTIFY_CFLAGS)
 
 $(B)/obj $(B)/obj/unit $(B)/obj/tools:
 	mkdir -p $@
@@ -60,8 +70,15 @@ $(B)/endsession: $(B)/obj/main.o $(B)/libcore.a
 $(B)/endsession-mint: $(B)/obj/tools/mint.o $(JOSE_OBJ) $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JWT_LIBS) $(PKG_LIBS)
 
-$(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(PKG_LIBS)
+$(B)/libnotify.a: $(NOTIFY_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/endsession-notify: $(B)/obj/notify_main.o $(B)/libnotify.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) \
+	    $(shell pkg-config --libs libcrypto liburiparser yajl)
+
+$(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libnotify.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(PKG_LIBS) $(NOTIFY_LIBS)
 
 # Development and CI builds fail on any warning.
 check test test-asan test-valgrind: WERROR = 1
@@ -89,12 +106,13 @@ test-asan:
 test-valgrind: all $(B)/unit-tests
 	B=$(B) VALGRIND=1 ONLY="unit cgi nginx" bash tests/run-all.sh
 
-# The endpoint, never the token tool.
-install: $(B)/endsession
+# The endpoint and the notifier, never the token tool.
+install: $(B)/endsession $(B)/endsession-notify
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SHAREDIR)/templates/en \
 	  $(DESTDIR)$(SHAREDIR)/templates/sv $(DESTDIR)$(SHAREDIR)/etc $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(B)/endsession $(DESTDIR)$(SBINDIR)/endsession
+	install -m 0755 $(B)/endsession-notify $(DESTDIR)$(SBINDIR)/endsession-notify
 	install -m 0755 scripts/endsession-refresh $(DESTDIR)$(SBINDIR)/endsession-refresh
 	install -m 0644 templates/en/*.html $(DESTDIR)$(SHAREDIR)/templates/en/
 	install -m 0644 templates/sv/*.html $(DESTDIR)$(SHAREDIR)/templates/sv/
@@ -102,6 +120,7 @@ install: $(B)/endsession
 	cp -R etc/. $(DESTDIR)$(SHAREDIR)/etc/
 	install -m 0644 endsession.8 $(DESTDIR)$(MANDIR)/man8/endsession.8
 	install -m 0644 endsession.conf.5 $(DESTDIR)$(MANDIR)/man5/endsession.conf.5
+	install -m 0644 endsession-notify.8 $(DESTDIR)$(MANDIR)/man8/endsession-notify.8
 
 clean:
 	rm -rf build build-asan build-fuzz
@@ -117,5 +136,6 @@ fuzz:
 # writes it with its plot into $(B)/bench/.
 bench: all
 	B=$(B) bash bench/run
+	B=$(B) bash bench/notify.sh
 
 .PHONY: fuzz bench

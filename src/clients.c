@@ -159,6 +159,62 @@ out:
 	return rc;
 }
 
+/*
+ * Back-Channel Logout 1.0 section 2.2 and OpenID Connect Dynamic Client
+ * Registration 1.0 section 2: backchannel_logout_uri (an absolute http(s)
+ * URI without a fragment; whether plain http may be used is decided
+ * against notify_allow by the notifier), backchannel_logout_session_required
+ * and id_token_signed_response_alg.  Returns 0 with *m (the member, or
+ * the client) and *why ("member: what is wrong") set.
+ */
+static int
+bcl_members(struct registry *reg, const struct json *o, struct client *c,
+    const struct json **m, const char **why)
+{
+	struct redir	 r;
+	const char	*w;
+
+	c->id_alg = ALG_RS256;
+	*m = o;
+	if ((*m = json_get(o, "backchannel_logout_uri")) != NULL) {
+		if (!redir_make(&reg->ar, *m, &r, &w)) {
+			(void)w;	/* one message covers every reason */
+			*why = "backchannel_logout_uri: not an absolute URI "
+			    "without a fragment";
+			return 0;
+		}
+		if (strncasecmp((*m)->s, "https://", 8) != 0 &&
+		    strncasecmp((*m)->s, "http://", 7) != 0) {
+			*why = "backchannel_logout_uri: not an http(s) URI";
+			return 0;
+		}
+		if ((c->bcl_uri = arena_strndup(&reg->ar, (*m)->s,
+		    (*m)->sz)) == NULL) {
+			*why = "out of memory";
+			return 0;
+		}
+	}
+	if ((*m = json_get(o, "backchannel_logout_session_required")) !=
+	    NULL) {
+		if ((*m)->type != JSON_TRUE && (*m)->type != JSON_FALSE) {
+			*why = "backchannel_logout_session_required: not a "
+			    "boolean";
+			return 0;
+		}
+		c->bcl_session = (*m)->type == JSON_TRUE;
+	}
+	if ((*m = json_get(o, "id_token_signed_response_alg")) != NULL) {
+		if ((*m)->type != JSON_STRING ||
+		    (c->id_alg = alg_find((*m)->s, (*m)->sz)) == ALG__MAX) {
+			*why = "id_token_signed_response_alg: not an "
+			    "asymmetric JWS algorithm we sign with";
+			return 0;
+		}
+	}
+	*m = o;
+	return 1;
+}
+
 #define LINE(j) line_of(buf, sz, (j)->off)
 
 /*
@@ -170,6 +226,9 @@ static const struct json_keep client_keep[] = {
 	{ "client_id", NULL },
 	{ "client_name", NULL },
 	{ "post_logout_redirect_uris", NULL },
+	{ "backchannel_logout_uri", NULL },		/* the notifier's */
+	{ "backchannel_logout_session_required", NULL },
+	{ "id_token_signed_response_alg", NULL },
 	{ NULL, NULL }
 };
 
@@ -184,7 +243,7 @@ clients_parse(const char *buf, size_t sz, const char *path,
 {
 	struct arena		 jar = { NULL };
 	struct registry		*reg = NULL;
-	const struct json	*root, *list, *o, *id, *name, *uris;
+	const struct json	*root, *list, *o, *id, *name, *uris, *m;
 	struct client		*c;
 	char			 msg[128];
 	const char		*why;
@@ -255,6 +314,10 @@ clients_parse(const char *buf, size_t sz, const char *path,
 			if (name->sz > 0 && (c->name = arena_strndup(&reg->ar,
 			    name->s, name->sz)) == NULL)
 				goto nomem;
+		}
+		if (!bcl_members(reg, o, c, &m, &why)) {
+			err_set(err, path, LINE(m), "$.clients[%zu].%s", i, why);
+			goto out;
 		}
 		if ((uris = json_get(o, "post_logout_redirect_uris")) == NULL)
 			continue;

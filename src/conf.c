@@ -28,6 +28,15 @@ enum ckey {
 	CK_JOURNAL,
 	CK_CLIENTS_URL,
 	CK_JWKS_URI,
+	CK_SIGNING_KEY,
+	CK_SIGNING_KID,
+	CK_NOTIFY_STATE,
+	CK_NOTIFY_LOG,
+	CK_NOTIFY_TIMEOUT,
+	CK_NOTIFY_RETRY_MAX,
+	CK_NOTIFY_MAX_AGE,
+	CK_NOTIFY_ALLOW,
+	CK_NOTIFY_METRICS,
 	CK__MAX
 };
 
@@ -35,6 +44,9 @@ static const char *const ckey_names[CK__MAX] = {
 	"issuer", "clients", "jwks", "secret", "templates",
 	"session_cookies", "sid_cookie", "cookie_domain", "cookie_path",
 	"hint_max_age", "clock_skew", "journal", "clients_url", "jwks_uri",
+	"signing_key", "signing_kid", "notify_state", "notify_log",
+	"notify_timeout", "notify_retry_max", "notify_max_age",
+	"notify_allow", "notify_metrics",
 };
 
 /* RFC 6265 cookie-name: an RFC 9110 token. */
@@ -145,13 +157,17 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 	char		 dir[PATH_MAX], line[4096];
 	const char	*p, *nl, *slash, *key, *val;
 	char		*eq, *k, *v, *e, *copy, **dst;
-	size_t		 ln = 0, len, i;
+	struct cidr	 allow[LIM_ALLOW];
+	size_t		 ln = 0, len, i, nallow;
 	unsigned	 seen = 0;
 	int		 rc = 0, rel;
 
 	memset(c, 0, sizeof(*c));
 	c->hint_max_age = 2592000;
 	c->clock_skew = 60;
+	c->notify_timeout = 5;
+	c->notify_retry_max = 300;
+	c->notify_max_age = 86400;
 	if ((c->path = strdup(path)) == NULL ||
 	    (c->session_cookies = calloc(16, sizeof(char *))) == NULL) {
 		err_set(err, path, 0, "out of memory");
@@ -316,6 +332,58 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 		case CK_JWKS_URI:
 			dst = &c->jwks_uri;
 			break;
+		case CK_SIGNING_KEY:
+			dst = &c->signing_key;
+			rel = 1;
+			break;
+		case CK_SIGNING_KID:
+			dst = &c->signing_kid;
+			break;
+		case CK_NOTIFY_STATE:
+			dst = &c->notify_state;
+			rel = 1;
+			break;
+		case CK_NOTIFY_LOG:
+			dst = &c->notify_log;
+			rel = 1;
+			break;
+		case CK_NOTIFY_METRICS:
+			dst = &c->notify_metrics;
+			rel = 1;
+			break;
+		case CK_NOTIFY_TIMEOUT:
+			if (!number(val, 300, &c->notify_timeout) ||
+			    c->notify_timeout == 0) {
+				err_set(err, path, ln, "notify_timeout: "
+				    "expected seconds, 1 to 300");
+				goto out;
+			}
+			break;
+		case CK_NOTIFY_RETRY_MAX:
+			if (!number(val, 86400, &c->notify_retry_max) ||
+			    c->notify_retry_max == 0) {
+				err_set(err, path, ln, "notify_retry_max: "
+				    "expected seconds, 1 to 86400");
+				goto out;
+			}
+			break;
+		case CK_NOTIFY_MAX_AGE:
+			if (!number(val, 366LL * 86400, &c->notify_max_age) ||
+			    c->notify_max_age == 0) {
+				err_set(err, path, ln, "notify_max_age: "
+				    "expected seconds, 1 to a year");
+				goto out;
+			}
+			break;
+		case CK_NOTIFY_ALLOW:
+			if (!addr_parse_list(val, allow, &nallow, &key)) {
+				err_set(err, path, ln, "notify_allow: \"%.64s\" "
+				    "is not an IP address or CIDR block (or "
+				    "more than %d of them)", key, LIM_ALLOW);
+				goto out;
+			}
+			dst = &c->notify_allow;
+			break;
 		}
 		if (dst == NULL)
 			continue;
@@ -333,6 +401,13 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 			    ckey_names[i]);
 			goto out;
 		}
+	/* Back-Channel Logout: the journal is the queue, the state its cursor. */
+	if (c->signing_key != NULL && (c->journal == NULL ||
+	    c->notify_state == NULL)) {
+		err_set(err, path, 0, "signing_key needs \"journal\" and "
+		    "\"notify_state\"");
+		goto out;
+	}
 	if (c->templates == NULL && (c->templates = strdup(TEMPLATEDIR)) ==
 	    NULL) {
 		err_set(err, path, 0, "out of memory");
@@ -385,5 +460,11 @@ conf_free(struct conf *c)
 	free(c->cookie_path);
 	free(c->clients_url);
 	free(c->jwks_uri);
+	free(c->signing_key);
+	free(c->signing_kid);
+	free(c->notify_state);
+	free(c->notify_log);
+	free(c->notify_metrics);
+	free(c->notify_allow);
 	memset(c, 0, sizeof(*c));
 }

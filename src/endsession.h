@@ -46,6 +46,14 @@
 #define NONCE_SZ	16		/* random bytes of the confirm cookie */
 #define NONCE_B64SZ	22		/* the cookie value: b64url of those */
 #define CONFIRM_COOKIE	"__Host-endsession-confirm"
+#define LIM_JLINE_SZ	8192		/* one journal line (notifier) */
+#define LIM_SIGNING_SZ	(256 * 1024)	/* signing_key file */
+#define LIM_ALLOW	64		/* entries of notify_allow */
+#define LIM_INFLIGHT	256		/* notifier: deliveries in flight */
+#define LIM_INFLIGHT_URI 32		/* ... of them to one logout URI */
+#define LIM_RESPONSE_SZ	4096		/* bytes of an RP's answer kept */
+#define LTOKEN_TTL	120		/* logout token: exp - iat, s */
+#define NOTIFY_KEEP	(7 * 86400)	/* finished notifications kept, s */
 
 /* ---------------------------------------------------------------- util.c */
 
@@ -346,6 +354,16 @@ struct conf {
 	long long	 clock_skew;
 	char		*clients_url;
 	char		*jwks_uri;
+	/* Sign-out notifications (endsession-notify); on with signing_key. */
+	char		*signing_key;
+	char		*signing_kid;
+	char		*notify_state;
+	char		*notify_log;
+	char		*notify_metrics;
+	char		*notify_allow;	/* as written; checked by addr_parse */
+	long long	 notify_timeout;
+	long long	 notify_retry_max;
+	long long	 notify_max_age;
 };
 
 /*
@@ -371,6 +389,10 @@ struct client {
 	const char	*name;		/* client_name, or NULL */
 	struct redir	*uris;
 	size_t		 urisz;
+	const char	*bcl_uri;	/* backchannel_logout_uri, or NULL */
+	int		 bcl_session;	/* backchannel_logout_session_required */
+	int		 id_alg;	/* id_token_signed_response_alg
+					 * (enum alg), default RS256 */
 };
 
 struct registry {
@@ -764,5 +786,307 @@ enum sandbox_res sandbox_enter(const struct conf *c, const char **why);
  * msg and returns 1; else 0.
  */
 int	 sandbox_report(time_t now, char *msg, size_t sz);
+
+/* ---------------------------------------------------------------- addr.c */
+
+/*
+ * IP addresses and CIDR blocks (notify_allow), and which addresses are
+ * special-purpose (RFC 6890 and the IANA registries: loopback, private,
+ * link-local, shared, documentation, multicast, reserved...).  IPv4 is
+ * held as an IPv4-mapped IPv6 address.
+ */
+struct cidr {
+	unsigned char	 a[16];
+	int		 bits;		/* prefix length over the 128 bits */
+};
+
+/*
+ * Parses space-separated addresses and CIDR blocks into out (at most
+ * LIM_ALLOW).  Returns 1, or 0 with *bad pointing at the bad word.
+ */
+int	 addr_parse_list(const char *, struct cidr *out, size_t *n,
+	    const char **bad);
+/* Parses one literal address (no brackets) into a[16]; 1 if valid. */
+int	 addr_parse(const char *, size_t, unsigned char a[16]);
+/* Whether a is loopback, private, link-local or otherwise special. */
+int	 addr_special(const unsigned char a[16]);
+/* Whether a is inside one of the n blocks. */
+int	 addr_in(const unsigned char a[16], const struct cidr *, size_t n);
+/* Whether a may be connected to: not special, or inside allow. */
+int	 addr_allowed(const unsigned char a[16], const struct cidr *allow,
+	    size_t n);
+/* From a struct sockaddr (AF_INET, AF_INET6); 0 for other families. */
+int	 addr_from_sa(const void *sa, size_t salen, unsigned char a[16]);
+
+/* --------------------------------------------------------------- jline.c */
+
+/* A journal line the notifier acts on (design.md sections 8 and 10). */
+enum jevent {
+	JE_LOGOUT,
+	JE_LOGIN,
+	JE_OTHER,		/* another event: skipped */
+	JE_BAD,			/* not a journal line: logged, skipped */
+};
+
+struct jline {
+	enum jevent	 ev;
+	time_t		 time;		/* -1 when absent */
+	const char	*client_id;	/* each NULL when absent or empty */
+	const char	*sub;
+	const char	*sid;
+	const char	*session;
+};
+
+/*
+ * Parses one line (without its newline); strings live in ar.  A line
+ * that is not a JSON object, or whose members have the wrong types, is
+ * JE_BAD with why set.  A login line needs client_id and sid.
+ */
+enum jevent	 jline_parse(struct arena *, const char *, size_t,
+		    struct jline *, const char **why);
+/* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC) to seconds; -1 if not that. */
+time_t		 jline_time(const char *, size_t);
+/* The same format, into ts[21]. */
+int		 jline_fmt_time(time_t, char ts[21]);
+
+/* ---------------------------------------------------------------- sign.c */
+
+/* The provider's private signing keys (signing_key), converted once. */
+struct skey {
+	char		*kid;		/* NULL when neither JWK has one */
+	const char	*kty;
+	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
+	EVP_PKEY	*pk;
+};
+
+struct signer {
+	struct skey	*keys;
+	size_t		 n;
+};
+
+/*
+ * Parses a private JWK or JWK Set.  When pub is not NULL, each key's
+ * public part must be a key of pub (the keys file), whose kid it takes
+ * when it has none.  Returns NULL with err set.
+ */
+struct signer	*sign_parse(const char *buf, size_t sz, const char *path,
+		    const struct keyset *pub, struct es_err *);
+struct signer	*sign_load(const char *path, const struct keyset *pub,
+		    struct es_err *);
+void		 sign_free(struct signer *);
+/*
+ * The key and algorithm for a client whose ID Tokens use alg: the key
+ * named kid when kid is not NULL (then its own algorithm when it does
+ * not allow alg), else the first key that allows alg.  NULL if none.
+ */
+const struct skey *sign_pick(const struct signer *, const char *kid,
+		    enum alg alg, enum alg *use);
+/* Signs data; ECDSA as JOSE R||S.  The signature goes to sig (malloc'd). */
+int		 sign_data(const struct skey *, enum alg, const void *data,
+		    size_t datasz, unsigned char **sig, size_t *sigsz);
+
+/* -------------------------------------------------------------- ltoken.c */
+
+#define LTOKEN_EVENT	"http://schemas.openid.net/event/backchannel-logout"
+#define LTOKEN_JTI_SZ	22		/* base64url of 16 random bytes */
+
+struct ltoken_in {
+	const char	*iss;
+	const char	*aud;		/* the client_id */
+	const char	*sub;		/* either may be NULL, not both */
+	const char	*sid;
+	time_t		 iat;
+};
+
+/*
+ * Appends the compact JWS of a logout token (Back-Channel Logout 1.0
+ * section 2.4) signed by k under alg to out; jti gets its fresh jti.
+ * Returns 1, or 0 (no sub and no sid, signing failed, out of memory).
+ */
+int	 ltoken_make(const struct skey *k, enum alg alg,
+	    const struct ltoken_in *, char jti[LTOKEN_JTI_SZ + 1],
+	    struct buf *out);
+
+/*
+ * The retry schedule: the wait in seconds after failed attempt n
+ * (1-based), growing from 1 s and never more than max.
+ */
+long long	 notify_backoff(unsigned n, long long max);
+
+/* -------------------------------------------------------------- nstate.c */
+
+/*
+ * The notifier's state in SQLite (WAL): where the journal was read to,
+ * who signed in where, and every notification with its state.  A
+ * journal line's effects and the new read position go in one
+ * transaction (nstate_begin ... nstate_commit).
+ */
+enum nout {
+	NO_PENDING,
+	NO_DELIVERED,
+	NO_FAILED,
+	NO_BLOCKED,
+	NO_EXPIRED,
+	NO_RETRY,		/* an attempt's outcome only, never a state */
+	NO__MAX
+};
+
+extern const char *const nout_names[NO__MAX];
+
+/* A journal position: the file (device, inode) and the byte offset. */
+struct jpos {
+	uint64_t	 dev;
+	uint64_t	 ino;
+	int64_t		 off;
+};
+
+/* A notification due for an attempt; strings owned by the caller's arena. */
+struct nrow {
+	int64_t		 id;
+	const char	*client_id;
+	const char	*sid;
+	const char	*sub;
+	const char	*uri;
+	time_t		 time;		/* of the sign-out */
+	unsigned	 attempts;	/* made before this one */
+};
+
+struct ncounts {
+	long long	 n[NO__MAX];	/* by state (NO_RETRY unused) */
+	long long	 oldest_pending; /* seconds since its sign-out, or 0 */
+	long long	 logins;
+};
+
+struct nstate;
+
+struct nstate	*nstate_open(const char *path, struct es_err *);
+void		 nstate_close(struct nstate *);
+int		 nstate_begin(struct nstate *);
+int		 nstate_commit(struct nstate *);
+void		 nstate_rollback(struct nstate *);
+/* The saved position; 0 when there is none yet (then *p is zero). */
+int		 nstate_pos_get(struct nstate *, struct jpos *);
+int		 nstate_pos_set(struct nstate *, const struct jpos *);
+/* Records a login line; t is its time. */
+int		 nstate_login(struct nstate *, const struct jline *, time_t t);
+/*
+ * Works out who is notified for a sign-out line (design.md section 10),
+ * records one pending notification per client to tell (due at once) and
+ * forgets the ended sessions' logins.  key names the sign-out (its
+ * journal position); logins older than t - max_login_age are ignored.
+ * Returns the number of notifications, 0 with *why set when nobody is
+ * told, -1 on a database error.
+ */
+int		 nstate_logout(struct nstate *, const struct jline *,
+		    const char *key, time_t t, const struct registry *,
+		    long long max_login_age, const char **why);
+/*
+ * Calls fn for up to max pending notifications due at now_ms, earliest
+ * first, until fn returns 0; those to a URI in skip (a JSON array of
+ * strings, or NULL) are passed over.  -1 on a database error.
+ */
+typedef int	 (*nrow_fn)(void *arg, const struct nrow *);
+int		 nstate_due(struct nstate *, int64_t now_ms, size_t max,
+		    const char *skip, struct arena *, nrow_fn fn, void *arg);
+/* The earliest due time of a pending notification (ms), or -1. */
+int64_t		 nstate_next_due(struct nstate *);
+/* An attempt starts: attempts + 1, not due again before due_ms. */
+int		 nstate_attempt(struct nstate *, int64_t id, int64_t due_ms);
+/* An attempt's end: o is the new state, or NO_RETRY with due_ms. */
+int		 nstate_finish(struct nstate *, int64_t id, enum nout o,
+		    int status, int64_t due_ms, time_t now);
+int		 nstate_counts(struct nstate *, time_t now, struct ncounts *);
+/* Forgets finished notifications and logins older than their keep. */
+int		 nstate_prune(struct nstate *, time_t now, long long login_age);
+const char	*nstate_errmsg(struct nstate *);
+
+/* ------------------------------------------------------------- jfollow.c */
+
+/*
+ * Follows the journal: reads complete lines from a saved position, wakes
+ * on inotify (the caller polls jf_fd), leaves a line without its final
+ * newline until the newline comes, and reads a journal renamed away (log
+ * rotation; also found as "PATH.1" after a restart) to its end before
+ * the new one.
+ */
+struct jfollow;
+
+/*
+ * fn gets each complete line (without the newline) and the position
+ * just past it; line NULL means a line over LIM_JLINE_SZ was skipped.
+ * It returns 0 to fail the read.
+ */
+typedef int	 (*jline_fn)(void *arg, const char *line, size_t sz,
+		    const struct jpos *after);
+typedef void	 (*jlog_fn)(void *arg, const char *msg);
+
+struct jfollow	*jf_open(const char *path, const struct jpos *start,
+		    jlog_fn log, void *arg, struct es_err *);
+int		 jf_fd(const struct jfollow *);
+/* Empties the inotify queue; 1 when anything happened. */
+int		 jf_drain(struct jfollow *);
+/*
+ * Hands at most max complete lines to fn.  Returns how many, or -1 on
+ * an error (or when fn failed).  *pos is the position past the last
+ * line handed out, or the start of a new file once switched to it.
+ */
+int		 jf_read(struct jfollow *, size_t max, jline_fn fn, void *arg,
+		    struct jpos *pos);
+void		 jf_close(struct jfollow *);
+
+/* -------------------------------------------------------------- ncheck.c */
+
+/*
+ * Whether a backchannel_logout_uri may be posted to: https, or http to a
+ * literal address inside allow.  why says what is wrong.
+ */
+int	 bcl_uri_ok(const char *uri, const struct cidr *allow, size_t n,
+	    const char **why);
+/*
+ * What "--check" checks of notifications (design.md section 10), for
+ * both programs: notify_allow, every backchannel_logout_uri, and, when
+ * the signing key can be read (always when need_key), the key and a key
+ * for every client's algorithm.  Appends one summary line per item to
+ * out.  Returns 1, or 0 with err set.  Nothing to do without signing_key.
+ */
+int	 notify_check(const struct conf *, const struct registry *,
+	    const struct keyset *, int need_key, struct buf *out,
+	    struct es_err *);
+
+/* ------------------------------------------------------------- deliver.c */
+
+/*
+ * POSTs logout tokens with libcurl's multi interface: many in flight on
+ * one thread, each with its own timeout, redirects never followed, TLS
+ * verified, and every address checked at the moment of connecting.
+ */
+struct deliver;
+
+struct dv_result {
+	int64_t		 id;
+	enum nout	 out;		/* DELIVERED, RETRY, FAILED or BLOCKED */
+	int		 status;	/* HTTP status, 0 without an answer */
+	char		 error[256];	/* "" when there is nothing to say */
+};
+
+typedef void	 (*dv_fn)(void *arg, const struct dv_result *);
+
+struct deliver	*dv_new(long timeout_s, const struct cidr *allow,
+		    size_t nallow);
+void		 dv_free(struct deliver *);
+/*
+ * Starts one POST of body to uri, which bcl_uri_ok passed.  Returns 0
+ * only when out of memory.
+ */
+int		 dv_add(struct deliver *, int64_t id, const char *uri,
+		    const char *body, size_t bodysz);
+size_t		 dv_inflight(const struct deliver *);
+size_t		 dv_inflight_uri(const struct deliver *, const char *uri);
+/* Appends a JSON array of the URIs with at least max attempts in flight. */
+void		 dv_busy_uris(const struct deliver *, size_t max, struct buf *);
+/* Waits up to ms for the network or fd (-1 for none) to be ready. */
+int		 dv_wait(struct deliver *, int fd, int ms);
+/* Moves the transfers along; fn gets each finished one.  0 on error. */
+int		 dv_run(struct deliver *, dv_fn fn, void *arg);
 
 #endif /* !ENDSESSION_H */

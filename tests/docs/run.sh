@@ -78,7 +78,7 @@ done
 # systemd units.  Documentation=man:endsession(8) is looked up through
 # MANPATH in a folder holding this page.
 if command -v systemd-analyze >/dev/null; then
-	mkdir -p "$T/man/man8" && cp "$MAN" "$T/man/man8/"
+	mkdir -p "$T/man/man8" && cp ./*.8 "$T/man/man8/"
 	for u in etc/systemd/*.service etc/systemd/*.timer; do
 		MANPATH=$T/man timeout 60 systemd-analyze verify "$u" >"$T/sa.out" 2>&1
 		: > "$T/sa.rest"

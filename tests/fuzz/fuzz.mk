@@ -11,7 +11,8 @@
 # temporary folder, so nothing is written into tests/fuzz/corpus/.
 
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS ?= form req conf clients jwks hint json token locale tmpl decide
+FUZZ_TARGETS ?= form req conf clients jwks hint json token locale tmpl decide \
+                jline signkey
 CLANG        ?= clang
 REPLAY_CC    ?= cc
 FB           ?= build-fuzz
@@ -29,7 +30,9 @@ COMMON       = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                -Isrc $(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 SAN          = -fsanitize=address,undefined -fno-sanitize-recover=all
 
-CORE_SRC    := $(filter-out src/main.c, $(wildcard src/*.c))
+# The notifier's modules with libcurl, SQLite and inotify stay out.
+CORE_SRC    := $(filter-out src/main.c src/notify_main.c \
+               src/jfollow.c src/nstate.c src/deliver.c, $(wildcard src/*.c))
 FUZZ_OBJ    := $(CORE_SRC:src/%.c=$(FB)/obj/%.o)
 REPLAY_OBJ  := $(CORE_SRC:src/%.c=$(FB)/replay/obj/%.o)
 FUZZ_BIN    := $(FUZZ_TARGETS:%=$(FB)/fuzz_%)

@@ -18,7 +18,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 F=$ROOT/tests/fuzz
 FB=${FB:-build-fuzz}
-TARGETS=${*:-form req conf clients jwks hint json token locale tmpl decide}
+TARGETS=${*:-form req conf clients jwks hint json token locale tmpl decide jline signkey}
 
 cd "$ROOT" || exit 1
 if ! make -s -f tests/fuzz/fuzz.mk FB="$FB" FUZZ_TARGETS="$TARGETS" \

@@ -22,7 +22,8 @@ maxlen() {
 	form) echo 17000 ;;	# over LIM_QUERY_SZ
 	req|decide) echo 20000 ;;
 	hint) echo 9000 ;;	# over LIM_HINT_SZ
-	clients|jwks|tmpl) echo 16384 ;;
+	clients|jwks|tmpl|signkey) echo 16384 ;;
+	jline) echo 9000 ;;	# over LIM_JLINE_SZ
 	conf|json) echo 8192 ;;
 	locale) echo 4096 ;;
 	token) echo 2048 ;;
@@ -33,7 +34,7 @@ dict() {
 	case $1 in
 	form|token) echo form.dict ;;
 	req|decide) echo req.dict ;;
-	clients|jwks|json) echo json.dict ;;
+	clients|jwks|json|jline|signkey) echo json.dict ;;
 	conf) echo conf.dict ;;
 	hint) echo hint.dict ;;
 	tmpl) echo tmpl.dict ;;

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# bench/notify.sh - endsession-notify beside its physical bound, on
+# 127.0.0.1 with nginx as a website that answers 204 at once:
+#   1. deliveries per second (--once over N pending sign-outs) for RS256
+#      and ES256, next to what one core signs per second with the same
+#      kind of key ("openssl speed", measured in the same run);
+#   2. the same N deliveries with 10 000 notifications pending to a dead
+#      website (it accepts no connection) ahead of them: the delay they
+#      cause (bound: at most 10 %);
+#   3. from the sign-out's journal line to the website's access log line
+#      (the first attempt arriving), p50/p99 over M sign-outs appended one
+#      at a time to a running notifier.
+#
+#   bash bench/notify.sh            (BENCH_N=2000 BENCH_M=200)
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$root/$B ;; esac
+N=${BENCH_N:-2000}
+M=${BENCH_M:-200}
+T=$(mktemp -d)
+NGX=
+cleanup() {
+	[ -n "$NGX" ] && kill "$NGX" 2>/dev/null
+	[ -n "${FG:-}" ] && kill "$FG" 2>/dev/null
+	[ -n "${DEAD:-}" ] && kill "$DEAD" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$T/ngx"
+cat > "$T/ngx/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $T/ngx/nginx.pid;
+error_log $T/ngx/error.log;
+events { worker_connections 1024; }
+http {
+	log_format t '\$msec \$request_uri';
+	access_log $T/ngx/access.log t;
+	client_body_temp_path $T/ngx;
+	server {
+		listen 127.0.0.1:$P;
+		location / { return 204; }
+	}
+}
+EOF
+nginx -c "$T/ngx/nginx.conf" -p "$T/ngx" &
+NGX=$!
+# A dead website: listens, never accepts; its backlog fills, then
+# connections hang until notify_timeout.
+DEADP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(3600)' "$DEADP" &
+DEAD=$!
+python3 "$root/tests/notify/mkkeys.py" "$T"
+head -c 48 /dev/urandom > "$T/secret"
+cat > "$T/clients.json" <<EOF
+{"clients":[
+ {"client_id":"rs","backchannel_logout_uri":"http://127.0.0.1:$P/rs"},
+ {"client_id":"es","backchannel_logout_uri":"http://127.0.0.1:$P/es","id_token_signed_response_alg":"ES256"},
+ {"client_id":"dead","backchannel_logout_uri":"http://127.0.0.1:$DEADP/dead"}
+]}
+EOF
+conf() {	# NAME
+	mkdir -p "$T/$1"
+	cat > "$T/$1/endsession.conf" <<EOF
+issuer = https://op.example
+clients = $T/clients.json
+jwks = $T/jwks.json
+secret = $T/secret
+journal = journal.log
+signing_key = $T/signing.jwk
+notify_state = state.db
+notify_log = deliveries.log
+notify_allow = 127.0.0.0/8
+EOF
+}
+sleep 0.5
+
+rate() {	# CLIENT
+	local d=$T/rate-$1 t0 t1
+	conf "rate-$1"
+	python3 - "$d/journal.log" "$1" "$N" <<'EOF'
+import sys, time
+ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[3])):
+        f.write('{"time":"%s","event":"login","session":"P%d","sid":"s%d","client_id":"%s","sub":"u"}\n' % (ts, i, i, sys.argv[2]))
+        f.write('{"time":"%s","event":"logout","session":"P%d"}\n' % (ts, i))
+EOF
+	t0=$(date +%s.%N)
+	"$B/endsession-notify" --once -c "$d/endsession.conf" 2>/dev/null
+	t1=$(date +%s.%N)
+	awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
+}
+
+sps() {	# openssl speed name, column
+	openssl speed -seconds 3 "$1" 2>/dev/null | awk -v k="$2" '$0 ~ k { print int($(NF-1)); exit }'
+}
+
+rs=$(rate rs)
+es=$(rate es)
+rs_bound=$(sps rsa2048 '^rsa 2048')
+es_bound=$(sps ecdsap256 'nistp256')
+echo "deliveries/s, RS256: $rs (one core signs $rs_bound/s: $(awk -v a="$rs" -v b="$rs_bound" 'BEGIN{printf "%.0f", 100*a/b}') %; bound >= 80 %)"
+echo "deliveries/s, ES256: $es (one core signs $es_bound/s: $(awk -v a="$es" -v b="$es_bound" 'BEGIN{printf "%.0f", 100*a/b}') %; bound >= 80 %)"
+# The rate run includes reading, recording and committing the journal.
+
+# N deliveries to a live website by a running notifier, with DEADN
+# notifications to the dead one ahead of them in the journal (0 or 10000).
+live() {	# NAME DEADN
+	local d=$T/$1 t0 t1
+	conf "$1"
+	echo "notify_timeout = 2" >> "$d/endsession.conf"
+	python3 - "$d/journal.log" "$2" "$N" <<'EOF2'
+import sys, time
+ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write('{"time":"%s","event":"login","session":"D%d","sid":"d%d","client_id":"dead","sub":"u"}\n' % (ts, i, i))
+        f.write('{"time":"%s","event":"logout","session":"D%d"}\n' % (ts, i))
+    for i in range(int(sys.argv[3])):
+        f.write('{"time":"%s","event":"login","session":"P%d","sid":"s%d","client_id":"rs","sub":"u"}\n' % (ts, i, i))
+        f.write('{"time":"%s","event":"logout","session":"P%d"}\n' % (ts, i))
+EOF2
+	t0=$(date +%s.%N)
+	"$B/endsession-notify" -c "$d/endsession.conf" 2>/dev/null &
+	FG=$!
+	while [ "$(grep -c '"client_id":"rs".*"outcome":"delivered"' "$d/deliveries.log" 2>/dev/null)" != "$N" ]; do
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	kill "$FG"
+	wait "$FG" 2>/dev/null
+	FG=
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+alone=$(live live0 0)
+crowd=$(live live1 10000)
+echo "$N deliveries to a live website: ${alone} s alone, ${crowd} s behind 10000 pending to a dead one ($(awk -v a="$alone" -v b="$crowd" 'BEGIN{printf "%+.0f", 100*(b-a)/a}') %; bound <= +10 %)"
+
+# Latency: one sign-out at a time to a running notifier.
+conf lat
+: > "$T/lat/journal.log"
+"$B/endsession-notify" -c "$T/lat/endsession.conf" 2>/dev/null &
+FG=$!
+sleep 0.5
+python3 - "$T/lat/journal.log" "$T/ngx/access.log" "$M" <<'EOF'
+import os, sys, time
+j, acc, m = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def lines():
+    try:
+        return open(acc).read().splitlines()
+    except FileNotFoundError:
+        return []
+base = len(lines())
+lat = []
+ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+for i in range(m):
+    with open(j, "a") as f:
+        f.write('{"time":"%s","event":"login","session":"L%d","sid":"l%d","client_id":"es","sub":"u"}\n' % (ts, i, i))
+    t0 = time.time()
+    with open(j, "a") as f:
+        f.write('{"time":"%s","event":"logout","session":"L%d"}\n' % (ts, i))
+    deadline = t0 + 10
+    while True:
+        ls = lines()
+        if len(ls) > base + i:
+            lat.append(float(ls[base + i].split()[0]) - t0)
+            break
+        if time.time() > deadline:
+            lat.append(10.0)
+            break
+        time.sleep(0.001)
+lat.sort()
+print("journal line -> first attempt at the website: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d sign-outs; bound p99 < 100 ms)"
+      % (1000 * lat[len(lat) // 2], 1000 * lat[int(len(lat) * 0.99) - 1], 1000 * lat[-1], m))
+EOF
