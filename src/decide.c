@@ -23,6 +23,7 @@ const char *const reason_names[WHY__MAX] = {
 	"confirmation by GET",		/* WHY_CONFIRM_GET */
 	"confirmation from another origin", /* WHY_FOREIGN_ORIGIN */
 	"confirmation without its cookie", /* WHY_NO_COOKIE */
+	"journal not written, sign-out not performed", /* WHY_UNRECORDED */
 };
 
 static void

@@ -589,6 +589,7 @@ enum reason {
 	WHY_CONFIRM_GET,
 	WHY_FOREIGN_ORIGIN,	/* a confirmation with another site's Origin */
 	WHY_NO_COOKIE,		/* a confirmation without the confirm cookie */
+	WHY_UNRECORDED,		/* 503: notifications on, journal not written */
 	WHY__MAX
 };
 

@@ -127,8 +127,11 @@ content_length(const char *v)
 	return n;
 }
 
-/* Appends line to the journal with one write (docs/design.md section 8). */
-static void
+/*
+ * Appends line to the journal with one write (docs/design.md section 8).
+ * Returns 1 when the whole line was written.
+ */
+static int
 journal(const struct io *io, const char *path, const struct buf *line)
 {
 	char	 msg[1200];
@@ -136,12 +139,12 @@ journal(const struct io *io, const char *path, const struct buf *line)
 	int	 fd;
 
 	if (path == NULL)
-		return;
+		return 0;
 	if ((fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
 		snprintf(msg, sizeof(msg), "journal %s: %s", path,
 		    strerror(errno));
 		io_log(io, msg);
-		return;
+		return 0;
 	}
 	n = write(fd, line->p, line->sz);
 	if (n != (ssize_t)line->sz) {
@@ -150,6 +153,7 @@ journal(const struct io *io, const char *path, const struct buf *line)
 		io_log(io, msg);
 	}
 	close(fd);
+	return n == (ssize_t)line->sz;
 }
 
 /*
@@ -209,10 +213,25 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 		goto out;
 	}
 	if (d.signout && st->conf.journal != NULL) {
-		if (journal_line(&r, &d, now, &line))
-			journal(io, st->conf.journal, &line);
-		else
+		if (!journal_line(&r, &d, now, &line)) {
 			io_log(io, "cannot format the journal line");
+			buf_reset(&line);
+		}
+		/*
+		 * With notifications on the journal is their queue: a
+		 * sign-out it does not record is not performed (503, no
+		 * Set-Cookie), so that the customer can try again and no
+		 * website stays signed in unknown to anyone.
+		 */
+		if ((line.sz == 0 || !journal(io, st->conf.journal, &line)) &&
+		    st->conf.signing_key != NULL) {
+			d.out = OUT_ERROR;
+			d.why = WHY_UNRECORDED;
+			d.signout = 0;
+			buf_reset(out);
+			if (!render(st, &r, &d, out))
+				render_500(out);
+		}
 	}
 	/*
 	 * Why a request was refused or a hint not taken helps whoever
@@ -227,7 +246,8 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 		snprintf(dropped, sizeof(dropped), " (and %u more since)",
 		    io->note_dropped);
 		snprintf(msg, sizeof(msg), "%s%s%s%s%s%s",
-		    d.out == OUT_ERROR ? "400 " : "",
+		    d.out != OUT_ERROR ? "" :
+		    d.why == WHY_UNRECORDED ? "503 " : "400 ",
 		    d.out == OUT_ERROR ? reason_names[d.why] : "",
 		    d.out == OUT_ERROR && d.hint_given ? "; " : "",
 		    d.hint_given ? "id_token_hint: " : "",
@@ -331,6 +351,7 @@ check(const char *conf)
 	struct buf	 b = { NULL, 0, 0, 0 }, e1 = { NULL, 0, 0, 0 };
 	struct buf	 e2 = { NULL, 0, 0, 0 };
 	size_t		 i, uris = 0;
+	int		 rc = 0;
 
 	if (!state_load(conf, JWKS_FULL, &st, &err)) {
 		err_print(&err);
@@ -357,11 +378,22 @@ check(const char *conf)
 	printf(")\n");
 	if (st.conf.journal != NULL)
 		printf("%s: journal\n", esc(&e1, st.conf.journal));
+	/*
+	 * Notifications: the same checks endsession-notify --check makes,
+	 * the signing key only when this user can read it (serving never
+	 * reads it).
+	 */
+	buf_reset(&b);
+	if (!notify_check(&st.conf, st.reg, st.keys, 0, &b, &err)) {
+		err_print(&err);
+		rc = 1;
+	} else if (b.sz > 0 && !b.oom)
+		fwrite(b.p, 1, b.sz, stdout);
 	buf_free(&b);
 	buf_free(&e1);
 	buf_free(&e2);
 	state_free(&st);
-	return 0;
+	return rc;
 }
 
 int

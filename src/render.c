@@ -42,6 +42,8 @@ static const char *const messages[LOC__MAX][WHY__MAX] = {
 		[WHY_NO_COOKIE] = "Your browser did not send back the cookie "
 		    "that goes with the sign-out form. Please allow cookies "
 		    "for this site and start again.",
+		[WHY_UNRECORDED] = "The sign-out could not be recorded, so "
+		    "nobody was signed out. Please try again in a moment.",
 	},
 	[LOC_SV] = {
 		[WHY_NONE] = "Något gick fel.",
@@ -72,6 +74,8 @@ static const char *const messages[LOC__MAX][WHY__MAX] = {
 		[WHY_NO_COOKIE] = "Din webbläsare skickade inte tillbaka "
 		    "kakan som hör till utloggningsformuläret. Tillåt kakor "
 		    "för den här webbplatsen och börja om från början.",
+		[WHY_UNRECORDED] = "Utloggningen kunde inte registreras, så "
+		    "ingen loggades ut. Försök igen om en liten stund.",
 	},
 };
 
@@ -321,8 +325,11 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 		    PAGE_STAYED, b);
 		break;
 	case OUT_ERROR:
-		buf_adds(b, "Status: 400 Bad Request\r\n"
-		    "Cache-Control: no-store\r\n");
+		/* 503: the sign-out could not be queued; try again. */
+		buf_adds(b, d->why == WHY_UNRECORDED ?
+		    "Status: 503 Service Unavailable\r\nRetry-After: 5\r\n" :
+		    "Status: 400 Bad Request\r\n");
+		buf_adds(b, "Cache-Control: no-store\r\n");
 		ok = page(st, r, d, PAGE_ERROR, b);
 		break;
 	default:
@@ -368,6 +375,9 @@ journal_line(const struct req *r, const struct decision *d, time_t now,
 	member(b, "client_id", d->client != NULL ? d->client->id : NULL);
 	member(b, "sub", d->sub);
 	member(b, "sid", d->sid);
+	/* The browser's OP session, whenever it sent sid_cookie. */
+	if (!r->browser_sid_many)
+		member(b, "session", r->browser_sid);
 	member(b, "via", d->via == VIA_HINT ? "id_token_hint" : "confirmation");
 	member(b, "remote_addr", r->remote_addr);
 	buf_adds(b, "}\n");

@@ -544,7 +544,10 @@ test_reasons(void)
 			CU_ASSERT_EQUAL(render(&st_plain, &r, &d, &out), 1);
 			head = head_of(&out, &body);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(head);
-			CU_ASSERT_EQUAL(strncmp(head, "Status: 400 ", 12), 0);
+			/* A sign-out the journal could not record: 503. */
+			CU_ASSERT_EQUAL(strncmp(head, why == WHY_UNRECORDED ?
+			    "Status: 503 " : "Status: 400 ", 12), 0);
+			CU_ASSERT((strstr(head, "Set-Cookie") == NULL));
 			free(head);
 		}
 	}
@@ -659,6 +662,27 @@ test_journal(void)
 	m = json_get(j, "via");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_STRING_EQUAL(m->s, "confirmation");
+	CU_ASSERT_PTR_NULL(json_get(j, "session"));	/* no cookie sent */
+
+	/* The browser's sid_cookie is its OP session, whatever the sid. */
+	buf_reset(&out);
+	arena_reset(&ar);
+	r.browser_sid = "op-7";
+	r.browser_sidsz = 4;
+	CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d, NOW, &out), 1);
+	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	m = json_get(j, "session");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->s, "op-7");
+	/* Sent twice with differing values: not one session to name. */
+	buf_reset(&out);
+	arena_reset(&ar);
+	r.browser_sid_many = 1;
+	CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d, NOW, &out), 1);
+	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_PTR_NULL(json_get(j, "session"));
 	buf_free(&out);
 	arena_free(&ar);
 }
