@@ -45,7 +45,8 @@ function init(args)
 		wrk.format("PUT", p),
 		-- confirmation POST: 303 with Set-Cookie
 		wrk.format("POST", p,
-		    { ["Content-Type"] = "application/x-www-form-urlencoded" },
+		    { ["Content-Type"] = "application/x-www-form-urlencoded",
+		      ["Cookie"] = os.getenv("LR_COOKIE") },
 		    os.getenv("LR_FORM")),
 		-- bad hint (wrong issuer): C, 200
 		get("id_token_hint=" .. os.getenv("LR_HBAD") ..

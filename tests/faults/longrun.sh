@@ -82,11 +82,11 @@ CHILD=$(cat "$T/spawn.pid")
 es_nginx "$T" "$PORT" && es_wait_http "$URL" || die nginx
 
 export LR_PATH=/oauth/end_session
-export LR_HRS LR_HES LR_HBAD LR_FORM LR_QUOTA
+export LR_HRS LR_HES LR_HBAD LR_FORM LR_COOKIE LR_QUOTA
 LR_HRS=$(es_hint "$T" rsa.pem RS256 rsa1 "$(es_claims "$ISS" demo-rp)")
 LR_HES=$(es_hint "$T" p256.pem ES256 ec1 "$(es_claims "$ISS" demo-rp)")
 LR_HBAD=$(es_hint "$T" rsa.pem RS256 rsa1 "$(es_claims https://evil.example demo-rp)")
-curl -s -o "$T/form.html" "$URL?client_id=demo-rp&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned-out&state=lr"
+curl -s -D "$T/form.h" -o "$T/form.html" "$URL?client_id=demo-rp&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned-out&state=lr"
 LR_FORM=$(python3 - "$T/form.html" <<'EOF'
 import html, re, sys, urllib.parse
 page = open(sys.argv[1], encoding="utf-8").read()
@@ -95,8 +95,9 @@ pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)
 print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
 EOF
 )
-[ -n "$LR_FORM" ] && [ -n "$LR_HRS" ] || die "hints or form"
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d "$LR_FORM" "$URL")
+LR_COOKIE=$(es_confirm_cookie "$T/form.h")
+[ -n "$LR_FORM" ] && [ -n "$LR_HRS" ] && [ -n "$LR_COOKIE" ] || die "hints, form or cookie"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $LR_COOKIE" -X POST -d "$LR_FORM" "$URL")
 [ "$code" = 303 ] || die "the scraped form does not sign out ($code)"
 : > "$T/journal.log"
 LR_QUOTA=$(( (N + THREADS - 1) / THREADS ))

@@ -103,7 +103,7 @@ outcomes() {
 	fc o3 -q "client_id=demo-rp&post_logout_redirect_uri=$RPE&state=q"
 	eq "$w: C" 200 "$ST"
 	f=$(fields "$T/o3.b")
-	fc o4 -m POST -b "$f"
+	fc o4 -m POST -p "HTTP_COOKIE=$(es_confirm_cookie "$T/o3.h")" -b "$f"
 	eq "$w: confirmed" 303 "$ST"
 	fc o5 -q "client_id=nobody"
 	eq "$w: E" 400 "$ST"
@@ -175,7 +175,7 @@ fc u2 -q "client_id=demo-rp&post_logout_redirect_uri=$RPE&state=u"
 FORM=$(fields "$T/u2.b")
 cp "$T/secret" "$T/secret.good"
 openssl rand 48 > "$T/secret.tmp" && chmod 0600 "$T/secret.tmp" && mv "$T/secret.tmp" "$T/secret"
-fc u3 -m POST -b "$FORM"
+fc u3 -m POST -p "HTTP_COOKIE=$(es_confirm_cookie "$T/u2.h")" -b "$FORM"
 eq "secret unreadable: old token still valid" 303 "$ST"
 has "secret unreadable: logged" "keeping the last good copy" "$T/u3.e"
 # The journal folder made read-only for the user: sign-out still happens.

@@ -99,6 +99,8 @@ pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', m.gro
 print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
 EOF
 }
+# confirm_cookie NAME: the confirm cookie page NAME set, as a parameter.
+confirm_cookie() { printf 'HTTP_COOKIE=%s' "$(es_confirm_cookie "$T/$1.h")"; }
 # signed_out NAME STATUS: the answer is a sign-out (status, cookie).
 signed_out() {
 	eq "$1 status" "$2" "$ST"
@@ -132,7 +134,7 @@ journal_fails() {
 	fc jf3 -q "client_id=demo-rp&post_logout_redirect_uri=$RPE&state=k"
 	eq "journal $what: C" 200 "$ST"
 	f=$(fields "$T/jf3.b")
-	fc jf4 -m POST -b "$f"
+	fc jf4 -m POST -p "$(confirm_cookie jf3)" -b "$f"
 	signed_out jf4 303
 	has "journal $what: logged (confirm)" "$msg" "$T/jf4.e"
 }
@@ -247,6 +249,7 @@ normal "clients file back"
 fc sf -q "client_id=demo-rp&post_logout_redirect_uri=$RPE&state=sec"
 eq "secret: form" 200 "$ST"
 FORM=$(fields "$T/sf.b")
+FC=$(confirm_cookie sf)
 case $FORM in *confirm=*) ok ;; *) bad "secret: no token in the form: $FORM" ;; esac
 cp "$T/secret" "$T/secret.good"
 head -c 31 /dev/urandom > "$T/secret.short"
@@ -254,7 +257,7 @@ replace "$T/secret" "$T/secret.short"
 j0=$(jlines)
 : > "$T/elog"
 for i in 1 2 3 4; do
-	fc s1 -m POST -b "$FORM"
+	fc s1 -m POST -p "$FC" -b "$FORM"
 	eq "short secret: old token still valid ($i)" 303 "$ST"
 	cat "$T/s1.e" >> "$T/elog"
 done
@@ -263,19 +266,19 @@ has "short secret: logged keeping" "keeping the last good copy" "$T/elog"
 eq "short secret: journal" $((j0 + 4)) "$(jlines)"
 head -c 4097 /dev/urandom > "$T/secret.long"
 replace "$T/secret" "$T/secret.long"
-fc s1b -m POST -b "$FORM"
+fc s1b -m POST -p "$FC" -b "$FORM"
 eq "4097-byte secret refused, old kept" 303 "$ST"
 openssl rand 48 > "$T/secret.new"
 replace "$T/secret" "$T/secret.new"
 j0=$(jlines)
 for i in 1 2 3 4; do
-	fc s2 -m POST -b "$FORM"
+	fc s2 -m POST -p "$FC" -b "$FORM"
 	eq "new secret: old token refused ($i)" 400 "$ST"
 	no_signout s2
 done
 eq "new secret: no journal line" "$j0" "$(jlines)"
 fc sf2 -q "client_id=demo-rp&post_logout_redirect_uri=$RPE&state=sec2"
-fc s3 -m POST -b "$(fields "$T/sf2.b")"
+fc s3 -m POST -p "$(confirm_cookie sf2)" -b "$(fields "$T/sf2.b")"
 eq "new secret: new token valid" 303 "$ST"
 normal "secret replaced"
 

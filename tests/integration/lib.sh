@@ -66,6 +66,12 @@ es_claims() {
 	    "$1" "$2" "${3:-sid-1}" "${4:-$now}" "$((now + 300))"
 }
 
+# es_confirm_cookie HEADERS-FILE: "name=value" of the confirm cookie that a
+# confirmation page set (its form's POST must send it back).
+es_confirm_cookie() {
+	sed -n 's/^Set-Cookie: \(__Host-endsession-confirm=[A-Za-z0-9_-]*\);.*/\1/p' "$1" | head -n 1
+}
+
 # es_spawn DIR CHILDREN: endsession under spawn-fcgi on DIR/es.sock.
 # Under spawn-fcgi the children's stderr is /dev/null, so sanitizer and
 # valgrind reports go to files (DIR/asan.*, DIR/vg.*) that es_reports reads.

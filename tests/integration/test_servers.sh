@@ -79,7 +79,10 @@ req c1 -H 'Accept-Language: sv-SE,sv;q=0.9,en;q=0.5' "$URL?client_id=demo-rp&pos
 eq "C status" 200 "$(status c1)"
 has "C form" '<form id="logout-confirm" method="post"' "$T/c1.b"
 has "C swedish" '<html lang="sv"' "$T/c1.b"
-lacks "C no cookie" "Set-Cookie" "$T/c1.h"
+# The page sets our confirm cookie and nothing else: nobody signed out yet.
+lacks "C no sign-out cookie" "op_session" "$T/c1.h"
+CC=$(sed -n 's/^Set-Cookie: \(__Host-endsession-confirm=[A-Za-z0-9_-]\{22\}\); Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Strict\r\{0,1\}$/\1/p' "$T/c1.h")
+[ -n "$CC" ] && ok || bad "C confirm cookie set, with its attributes"
 lacks "C no location" "Location" "$T/c1.h"
 FIELDS=$(python3 - "$T/c1.b" <<'EOF'
 import html, re, sys, urllib.parse
@@ -89,7 +92,16 @@ pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)
 print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
 EOF
 )
-req c2 -X POST -d "$FIELDS" "$URL"
+# Posted without the page's cookie, or from another site's page: nobody
+# signed out (logout CSRF), through the real server too.
+req c2n -X POST -d "$FIELDS" "$URL"
+eq "C without confirm cookie" 400 "$(status c2n)"
+lacks "C without confirm cookie: no sign-out" "op_session" "$T/c2n.h"
+req c2o -X POST -H "Cookie: $CC" -H "Origin: https://evil.example" -d "$FIELDS" "$URL"
+eq "C foreign Origin" 400 "$(status c2o)"
+lacks "C foreign Origin: no sign-out" "op_session" "$T/c2o.h"
+eq "C refused posts: journal" "$j0" "$(jlines)"
+req c2 -X POST -H "Cookie: $CC" -d "$FIELDS" "$URL"
 eq "C confirmed status" 303 "$(status c2)"
 eq "C confirmed location" "$RP?state=xyz" "$(header c2 Location)"
 has "C confirmed cookie" "op_session=; Max-Age=0" "$T/c2.h"
@@ -97,7 +109,7 @@ eq "C confirmed journal" $((j0 + 1)) "$(jlines)"
 grep -q '"via":"confirmation"' "$T/journal.log" && ok || bad "journal via confirmation"
 
 # The same form with a changed field: 400, nobody signed out.
-req c3 -X POST -d "${FIELDS/xyz/evil}" "$URL"
+req c3 -X POST -H "Cookie: $CC" -d "${FIELDS/xyz/evil}" "$URL"
 eq "C forged status" 400 "$(status c3)"
 lacks "C forged no cookie" "Set-Cookie" "$T/c3.h"
 eq "C forged journal" $((j0 + 1)) "$(jlines)"
@@ -117,7 +129,7 @@ lacks "invalid hint form drops uri" 'name="post_logout_redirect_uri"' "$T/c5.b"
 # C: a valid hint for another session (sid cookie differs).
 req c6 -H 'Cookie: op_sid=other-session' "$URL?id_token_hint=$HINT&post_logout_redirect_uri=$(enc $RP)"
 eq "sid mismatch status" 200 "$(status c6)"
-lacks "sid mismatch no cookie" "Set-Cookie" "$T/c6.h"
+lacks "sid mismatch no sign-out" "op_session" "$T/c6.h"
 req c7 -H 'Cookie: op_sid=sid-1' "$URL?id_token_hint=$HINT&post_logout_redirect_uri=$(enc $RP)"
 eq "sid match status" 302 "$(status c7)"
 
