@@ -68,7 +68,10 @@ end
 function response(status, headers, body)
 	local k = tostring(status)
 	counts[k] = (counts[k] or 0) + 1
-	if headers["Set-Cookie"] ~= nil then
+	-- A sign-out expires the session cookies; a confirmation page sets
+	-- only its confirm cookie, which is no sign-out.
+	local c = headers["Set-Cookie"]
+	if c ~= nil and c:find("^__Host%-endsession%-confirm=") == nil then
 		signouts = signouts + 1
 	end
 	seen = seen + 1

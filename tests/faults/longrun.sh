@@ -143,7 +143,7 @@ signouts=$(sed -n 's/^LR-SIGNOUTS //p' "$T/wrk.out")
 total=0
 for kv in $status; do total=$((total + ${kv#*=})); done
 rate=$(echo "$total / $el" | bc)
-reloads=$(wc -l < "$T/reloads" 2>/dev/null || echo 0)
+reloads=$(cat "$T/reloads" 2>/dev/null | wc -l)
 echo "requests: $total in ${el}s = $rate req/s (wrk -t$THREADS -c$CONNS, nginx + 1 child)"
 echo "by status: $status; sign-outs (Set-Cookie): $signouts; file replacements: $reloads"
 grep '^LR-WRK' "$T/wrk.out"
