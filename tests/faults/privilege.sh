@@ -5,7 +5,9 @@
 # 0640, the journal folder the only place it may write.  Every outcome
 # still works; files it may not read or a journal folder it may not write
 # are reported and do not stop it; and strace (when it can attach) shows
-# it opens nothing for writing but the journal.  Needs root (else skipped).
+# it opens nothing for writing but the journal.  With notifications on, the
+# private signing key is the notifier's user's alone (endsession-ntest): the
+# endpoint cannot read it and works without it.  Needs root (else skipped).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
@@ -186,6 +188,63 @@ eq "journal folder 0550: signed out anyway" 302 "$ST"
 has "journal folder 0550: cookie" "op_session=; Max-Age=0" "$T/u4.h"
 has "journal folder 0550: logged" "Permission denied" "$T/u4.e"
 chmod 0750 "$JD"
+
+# ----------------------------------------------- the notifier's private key
+# Notifications on: the private signing key belongs to the notifier's own
+# user (0400 in a 0700 folder).  The endpoint's user cannot read it and
+# never needs to: every outcome still works, and --check as that user says
+# it did not check the key; the notifier's user (in the endpoint's group,
+# for the journal) loads it.
+NU=endsession-ntest
+# The secret back as it was (root:GROUP 0640) for --check.
+install -o root -g "$G" -m 0640 "$T/secret.good" "$T/secret"
+if ! id "$NU" >/dev/null 2>&1; then
+	useradd --system --no-create-home --user-group --shell /usr/sbin/nologin "$NU" ||
+	    die "useradd $NU"
+fi
+NG=$(id -gn "$NU")
+mkdir "$T/nk" && python3 "$HERE/../notify/mkkeys.py" "$T/nk" || die "mkkeys"
+# Their key ids apart from the fixtures'; the public halves join the keys file.
+python3 - "$T/nk" "$T/jwks.json" <<'PY' || die "merging keys"
+import json, sys
+d, jw = sys.argv[1], sys.argv[2]
+priv = json.load(open(d + "/signing.jwk"))
+pub = json.load(open(d + "/jwks.json"))
+for k in priv["keys"] + pub["keys"]:
+    k["kid"] = "n-" + k["kid"]
+json.dump(priv, open(d + "/signing.jwk", "w"))
+keys = json.load(open(jw))
+keys["keys"] += pub["keys"]
+json.dump(keys, open(jw + ".tmp", "w"))
+PY
+chmod 0644 "$T/jwks.json.tmp" && mv "$T/jwks.json.tmp" "$T/jwks.json"
+mkdir "$T/private" "$T/nstate"
+install -o "$NU" -g "$NG" -m 0400 "$T/nk/signing.jwk" "$T/private/signing.jwk"
+chown "$NU:$NG" "$T/private" "$T/nstate"
+chmod 0700 "$T/private" "$T/nstate"
+rm -rf "$T/nk"
+cp -p "$T/endsession.conf" "$T/conf.tmp"
+printf 'signing_key = %s\nnotify_state = %s\n' "$T/private/signing.jwk" \
+    "$T/nstate/state.db" >> "$T/conf.tmp"
+mv "$T/conf.tmp" "$T/endsession.conf"
+if setpriv --reuid="$U" --regid="$G" --clear-groups head -c 1 "$T/private/signing.jwk" >/dev/null 2>&1; then
+	bad "$U can read the private signing key"
+else ok; fi
+outcomes "with notifications on, key unreadable"
+j=$(tail -n 1 "$J" 2>/dev/null)
+case $j in *'"event":"logout"'*) ok ;; *) bad "no journal line with notifications on: $j" ;; esac
+setpriv --reuid="$U" --regid="$G" --clear-groups "$ES_BIN" --check -c "$T/endsession.conf" > "$T/chk.out" 2>&1
+rc=$?
+eq "--check as $U with the key unreadable: exit ($(head -c 300 "$T/chk.out"))" 0 "$rc"
+has "--check as $U: the key not checked" "signing key not readable here, not checked" "$T/chk.out"
+NOTIFY=$(dirname "$ES_BIN")/endsession-notify
+setpriv --reuid="$NU" --regid="$NG" --groups="$(id -g "$U")" "$NOTIFY" --check -c "$T/endsession.conf" > "$T/nchk.out" 2>&1
+rc=$?
+eq "notifier --check as $NU: exit ($(head -c 300 "$T/nchk.out"))" 0 "$rc"
+lacks "notifier --check as $NU: the key read" "not readable" "$T/nchk.out"
+if setpriv --reuid="$NU" --regid="$NG" --groups="$(id -g "$U")" test -w "$J" 2>/dev/null; then
+	bad "$NU can write the journal"
+else ok; fi
 
 kill -0 "$CHILD" 2>/dev/null && ok || bad "child died"
 es_stop_all
