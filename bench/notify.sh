@@ -11,6 +11,11 @@
 #      (the first attempt arriving), p50/p99 over M sign-outs appended one
 #      at a time to a running notifier.
 #
+#   4. memory over many deliveries (BENCH_MEM_N, default 200000; the
+#      figure for a million: BENCH_MEM_N=1000000): a running notifier
+#      follows a journal that grows while it delivers; its RSS sampled
+#      every second, first to last, and the state file's size.
+#
 #   bash bench/notify.sh            (BENCH_N=2000 BENCH_M=200)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +23,7 @@ B=${B:-build}
 case $B in /*) ;; *) B=$root/$B ;; esac
 N=${BENCH_N:-2000}
 M=${BENCH_M:-200}
+MEMN=${BENCH_MEM_N:-200000}
 T=$(mktemp -d)
 NGX=
 cleanup() {
@@ -179,3 +185,66 @@ lat.sort()
 print("journal line -> first attempt at the website: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d sign-outs; bound p99 < 100 ms)"
       % (1000 * lat[len(lat) // 2], 1000 * lat[int(len(lat) * 0.99) - 1], 1000 * lat[-1], m))
 EOF
+kill "$FG"
+wait "$FG" 2>/dev/null
+FG=
+
+# Memory: MEMN deliveries by one running notifier, the journal written in
+# batches while it works.  Flat means the RSS at the end is the RSS once
+# warm (after the first tenth), give or take the allocator.
+conf mem
+: > "$T/mem/journal.log"
+"$B/endsession-notify" -c "$T/mem/endsession.conf" 2>/dev/null &
+FG=$!
+python3 - "$T/mem/journal.log" "$T/mem/deliveries.log" "$MEMN" "$FG" <<'EOF'
+import os, sys, time
+j, log, n, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+def rss():
+    with open("/proc/%s/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmRSS:"):
+                return int(l.split()[1])
+class Counter:
+    def __init__(self):
+        self.off, self.n = 0, 0
+    def delivered(self):
+        try:
+            with open(log, "rb") as f:
+                f.seek(self.off)
+                b = f.read()
+        except FileNotFoundError:
+            return 0
+        k = b.rfind(b"\n") + 1
+        self.n += b.count(b"\n", 0, k)
+        self.off += k
+        return self.n
+c = Counter()
+written, samples, t0, last = 0, [], time.time(), 0
+batch = 5000
+while True:
+    d = c.delivered()
+    if written < n and written - d < 4 * batch:
+        k = min(batch, n - written)
+        with open(j, "a") as f:
+            for i in range(written, written + k):
+                f.write('{"time":"%s","event":"login","session":"M%d","sid":"m%d","client_id":"es","sub":"u"}\n' % (ts, i, i))
+                f.write('{"time":"%s","event":"logout","session":"M%d"}\n' % (ts, i))
+        written += k
+    if time.time() - last >= 1:
+        samples.append((d, rss()))
+        last = time.time()
+    if d >= n:
+        samples.append((d, rss()))
+        break
+    time.sleep(0.05)
+el = time.time() - t0
+warm = [r for d, r in samples if d >= n // 10] or [samples[-1][1]]
+print("memory over %d deliveries (%.0f s, %.0f/s): RSS %d kB once warm, %d kB at the end, %d kB at most (%+.1f %% warm to end)"
+      % (n, el, n / el, warm[0], samples[-1][1], max(r for d, r in samples),
+         100.0 * (samples[-1][1] - warm[0]) / warm[0]))
+EOF
+kill "$FG"
+wait "$FG" 2>/dev/null
+FG=
+echo "state file after $MEMN deliveries: $(du -k "$T/mem/state.db" | cut -f1) kB (finished notifications are kept 7 days, then pruned; logins for hint_max_age)"
