@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd reload-load refresh interop browser docs faults idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd reload-load refresh interop browser docs demo faults supervise idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -68,9 +68,13 @@ part refresh bash tests/refresh/run.sh
 part interop bash tests/interop/run.sh
 part browser bash tests/browser/run.sh
 part docs bash tests/docs/run.sh
+# The README's demo, run as a newcomer would (scripts/demo, then stop).
+part demo timeout 300 bash tests/demo/run.sh
 # Faults (tests/faults/): each script on its own, bounded in time; the long
 # run serves LONGRUN_N requests (1 000 000 by hand, 200 000 here).
 part faults timeout 600 bash tests/faults/run.sh
+# A FastCGI child SIGKILLed under load is replaced (multiwatch).
+part supervise timeout 300 bash tests/faults/supervise.sh
 part idle timeout 600 bash tests/faults/idle.sh
 part limits timeout 600 bash tests/faults/limits.sh
 part journal timeout 900 bash tests/faults/journal_concurrency.sh

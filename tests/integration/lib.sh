@@ -12,6 +12,7 @@ case $B in /*) ;; *) B=$ES_ROOT/$B ;; esac
 ES_BIN=$B/endsession
 ES_MINT=$B/endsession-mint
 ES_PIDS=()
+ES_MW=()
 
 # es_fixtures DIR ISSUER: keys rsa.pem (kid rsa1) and p256.pem (ec1),
 # jwks.json, clients.json (demo-rp, other-rp), secret, endsession.conf.
@@ -72,15 +73,20 @@ es_confirm_cookie() {
 	sed -n 's/^Set-Cookie: \(__Host-endsession-confirm=[A-Za-z0-9_-]*\);.*/\1/p' "$1" | head -n 1
 }
 
-# es_spawn DIR CHILDREN: endsession under spawn-fcgi on DIR/es.sock.
+# es_spawn DIR CHILDREN: endsession under spawn-fcgi on DIR/es.sock, as
+# production runs it (etc/systemd/endsession.service): spawn-fcgi binds
+# the socket and starts multiwatch, which keeps CHILDREN endsession
+# processes on it and replaces one that dies.  DIR/spawn.pid gets the
+# children's pids (es_children reads the current ones), DIR/multiwatch.pid
+# the supervisor's.
 # Under spawn-fcgi the children's stderr is /dev/null, so sanitizer and
 # valgrind reports go to files (DIR/asan.*, DIR/vg.*) that es_reports reads.
 # ES_TRACE (a command put before spawn-fcgi, e.g. "strace -D -f -ff -o X":
 # tests/sandbox/census.sh) traces the children.
 es_spawn() {
-	local d=$1 n=${2:-2} p
+	local d=$1 n=${2:-2} p i kids
 	local -a wrap=()
-	rm -f "$d/es.sock" "$d/spawn.pid"
+	rm -f "$d/es.sock" "$d/spawn.pid" "$d/multiwatch.pid"
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		# valgrind exits 2 at once when spawn-fcgi has closed fd 2:
 		# give it a stderr of its own.  It cannot run a seccomp
@@ -90,14 +96,31 @@ es_spawn() {
 		    --errors-for-leak-kinds=definite,indirect
 		    "--log-file=$d/vg.%p.log")
 	fi
+	# multiwatch's graceful signal is SIGUSR1, libfcgi's shutdown.
 	ASAN_OPTIONS="log_path=$d/asan:${ASAN_OPTIONS:-}" \
 	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}" \
-	${ES_TRACE:-} spawn-fcgi -s "$d/es.sock" -M 0666 -F "$n" -P "$d/spawn.pid" \
-	    -- "${wrap[@]}" "$ES_BIN" -c "$d/endsession.conf" >>"$d/spawn.log" 2>&1 ||
+	${ES_TRACE:-} spawn-fcgi -s "$d/es.sock" -M 0666 -P "$d/multiwatch.pid" \
+	    -- /usr/bin/multiwatch -f "$n" -- "${wrap[@]}" "$ES_BIN" \
+	    -c "$d/endsession.conf" >>"$d/spawn.log" 2>&1 ||
 	    return 1
-	for p in $(cat "$d/spawn.pid"); do
+	ES_MW+=("$(cat "$d/multiwatch.pid")")
+	for i in $(seq 1 100); do
+		kids=$(es_children "$d")
+		[ "$(echo $kids | wc -w)" -ge "$n" ] && break
+		sleep 0.05
+	done
+	[ -n "$kids" ] || return 1
+	echo $kids > "$d/spawn.pid"
+	for p in $kids; do
 		ES_PIDS+=("$p")
 	done
+}
+
+# es_children DIR: the pids of the endsession children multiwatch keeps now.
+es_children() {
+	local m
+	m=$(cat "$1/multiwatch.pid" 2>/dev/null) || return 0
+	pgrep -P "$m" | sort -n | tr '\n' ' ' | sed 's/ $//'
 }
 
 # es_nginx DIR PORT: nginx on 127.0.0.1:PORT with etc/nginx/endsession.conf.
@@ -180,7 +203,25 @@ es_port() {
 }
 
 es_stop_all() {
-	local p= i
+	local p= i m kids=
+	# Supervisors first: a TERM puts multiwatch in shutdown mode (it sends
+	# its children SIGUSR1 and restarts none), then it exits with them.
+	for m in "${ES_MW[@]}"; do
+		kids="$kids $(pgrep -P "$m" | tr '\n' ' ')"
+		kill "$m" 2>/dev/null
+	done
+	for i in $(seq 1 30); do
+		for p in "${ES_MW[@]}" $kids; do
+			kill -0 "$p" 2>/dev/null && break
+			p=
+		done
+		[ -z "$p" ] && break
+		sleep 0.1
+	done
+	for p in "${ES_MW[@]}" $kids; do
+		kill -9 "$p" 2>/dev/null
+	done
+	ES_MW=()
 	for p in "${ES_PIDS[@]}"; do
 		kill "$p" 2>/dev/null
 	done
