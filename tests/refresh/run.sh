@@ -38,7 +38,32 @@ finish() {
 cat > "$T/server.py" <<'EOF'
 import functools, http.server, sys
 class H(http.server.SimpleHTTPRequestHandler):
+    def redirect(self, to):
+        self.send_response(302)
+        self.send_header("Location", to)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
     def do_GET(self):
+        port = self.server.server_address[1]
+        if self.path.startswith("/chunked"):
+            # No length: chunks until 10 MiB or the client goes away.
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            chunk = b"[" * 65536
+            try:
+                for i in range(160):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if self.path.startswith("/redir-http"):
+            return self.redirect("http://127.0.0.1:%d/jwks.json" % port)
+        if self.path.startswith("/redir-lo"):
+            return self.redirect("https://127.0.0.2:%d/jwks.json" % port)
+        if self.path.startswith("/redir-private"):
+            return self.redirect("https://10.0.0.1/jwks.json")
         if self.path.startswith("/fail"):
             body = b'{"error":"server_error"}'
             self.send_response(500)
@@ -282,5 +307,81 @@ cmp -s "$F/clients.json" "$T/clients.before" && ok || bad "clients HTTP 500: cli
 # The program refuses when the endsession binary is missing.
 ENDSESSION=$T/no-such-endsession run nobin -c "$F/direct.conf"
 failed "no endsession binary"
+
+# ------------------------------------------------- hostile servers
+# A response without a length (chunked), 40 times the keys limit: what is
+# written to disk never passes the limit (+1 byte to see it is too big).
+cp "$F/jwks.json" "$T/jwks.before"
+( while :; do
+	for f in "$F"/.jwks.json.*; do
+		[ -f "$f" ] && stat -c %s "$f" 2>/dev/null
+	done
+	sleep 0.005
+  done ) > "$T/sizes" &
+WATCH=$!
+conf chunked "issuer = $ISS" "jwks_uri = $ISS/chunked"
+run chunked -c "$F/chunked.conf"
+kill "$WATCH" 2>/dev/null
+wait "$WATCH" 2>/dev/null
+failed "chunked, 40 times the limit"
+has "chunked: says too large" "larger than 262144 bytes" "$T/chunked.err"
+max=$(sort -n "$T/sizes" | tail -n 1)
+[ "${max:-0}" -le 262145 ] && ok || bad "chunked: $max bytes written to disk (limit 262144)"
+
+# Redirects: never from https (or loopback http) to http, never to a
+# loopback, private or special address the configuration did not name.
+conf rhttp "issuer = $ISS" "jwks_uri = $ISS/redir-http"
+run rhttp -c "$F/rhttp.conf"
+failed "redirect to http"
+has "redirect to http: why" "only to https:// is followed" "$T/rhttp.err"
+conf rlo "issuer = $ISS" "jwks_uri = $ISS/redir-lo"
+run rlo -c "$F/rlo.conf"
+failed "redirect to another loopback address"
+has "redirect to another loopback address: why" "did not name" "$T/rlo.err"
+conf rpriv "issuer = $ISS" "jwks_uri = $ISS/redir-private"
+run rpriv -c "$F/rpriv.conf"
+failed "redirect to a private address"
+has "redirect to a private address: why" "did not name" "$T/rpriv.err"
+
+# A ~/.curlrc that turns TLS checks off does not apply: a server whose
+# certificate nobody vouches for is refused.
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+    -keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null
+cat > "$T/tls.py" <<'PY'
+import functools, http.server, ssl, sys
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+    functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1]))
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+open(sys.argv[4], "w").write(str(srv.server_address[1]))
+srv.serve_forever()
+PY
+timeout 120 python3 "$T/tls.py" "$WWW" "$T/tls.crt" "$T/tls.key" "$T/tlsport.tmp" 2>/dev/null &
+TLS_PID=$!
+for i in $(seq 1 50); do [ -s "$T/tlsport.tmp" ] && break; sleep 0.1; done
+TP=$(cat "$T/tlsport.tmp")
+mkdir -p "$T/home"
+printf 'insecure\n' > "$T/home/.curlrc"
+HOME=$T/home curl -s -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TP/jwks.json" > "$T/curlrc.code"
+eq "the .curlrc does turn TLS checks off for curl itself" 200 "$(cat "$T/curlrc.code")"
+conf tls "issuer = $ISS" "jwks_uri = https://127.0.0.1:$TP/jwks.json"
+HOME=$T/home run tls -c "$F/tls.conf"
+kill "$TLS_PID" 2>/dev/null
+failed "self-signed server with insecure in ~/.curlrc"
+
+# Owner and group are kept (root only: chown).
+if [ "$(id -u)" = 0 ]; then
+	chown nobody:nogroup "$F/jwks.json"
+	chmod 0640 "$F/jwks.json"
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/own.pem" 2>/dev/null
+	printf '{"keys":[%s]}\n' "$("$ES_MINT" jwk -k "$T/own.pem" -i own1 -u sig)" > "$WWW/jwks-own.json"
+	conf own "issuer = $ISS" "jwks_uri = $ISS/jwks-own.json"
+	run own -c "$F/own.conf"
+	eq "owner kept: status ($(head -c 200 "$T/own.err"))" 0 "$RC"
+	cmp -s "$F/jwks.json" "$WWW/jwks-own.json" && ok || bad "owner kept: keys not replaced"
+	eq "owner, group and mode kept" "nobody:nogroup 640" "$(stat -c '%U:%G %a' "$F/jwks.json")"
+	notmp "owner kept"
+fi
 
 finish
