@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd reload-load refresh interop browser docs demo faults supervise idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop browser docs demo faults supervise idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -63,6 +63,9 @@ part notify timeout 900 bash tests/notify/run.sh
 part sandbox timeout 1800 bash tests/sandbox/census.sh
 part nginx bash tests/integration/test_servers.sh nginx
 part lighttpd bash tests/integration/test_servers.sh lighttpd
+# Wide JSON objects through real servers to sandboxed children.
+part wide-nginx bash tests/integration/test_wide.sh nginx
+part wide-lighttpd bash tests/integration/test_wide.sh lighttpd
 part reload-load bash tests/integration/test_reload_load.sh
 part refresh bash tests/refresh/run.sh
 part interop bash tests/interop/run.sh

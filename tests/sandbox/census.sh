@@ -3,9 +3,11 @@
 #
 # Runs, under strace, with the sandbox entered as in production:
 #   - every CGI test (tests/cgi/run.sh: each request a CGI process);
-#   - FastCGI children under spawn-fcgi behind nginx
-#     (tests/integration/test_servers.sh nginx) and the FastCGI faults
-#     (tests/faults/run.sh: torn records, short bodies, closed peers);
+#   - FastCGI children under spawn-fcgi and multiwatch behind nginx
+#     (tests/integration/test_servers.sh nginx), the FastCGI faults
+#     (tests/faults/run.sh: torn records, short bodies, closed peers) and
+#     wide JSON objects with a reload of wide registrations
+#     (tests/integration/test_wide.sh nginx);
 #   - every fuzz corpus and reproducer (tests/fuzz/corpus/*,
 #     tests/fuzz/regress/*) through the request path (req_parse, decide,
 #     render: fuzz_decide) in build-fuzz/sandbox/fuzz_decide, which
@@ -66,6 +68,8 @@ run nginx env ES_TRACE="$S -D -o $T/fcgi/t" \
     bash tests/integration/test_servers.sh nginx
 run faults env ES_TRACE="$S -D -o $T/fcgi/f" \
     timeout 600 bash tests/faults/run.sh
+run wide env ES_TRACE="$S -D -o $T/fcgi/w" \
+    bash tests/integration/test_wide.sh nginx
 if make -s -f tests/fuzz/fuzz.mk FB="$FB" sandbox-bin >"$T/make.log" 2>&1; then
 	run fuzz $S -o "$T/fuzz/t" "$FB/sandbox/fuzz_decide" \
 	    tests/fuzz/corpus/* tests/fuzz/regress/*
