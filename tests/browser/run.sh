@@ -8,29 +8,17 @@ set -u
 . "$(dirname "$0")/../integration/lib.sh"
 NAME=browser
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-browser.XXXXXX")
+scratch es-browser
 chmod 0755 "$T"
 NODE_PID=
 RP2_PID=
-cleanup() {
+at_exit() {
 	[ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
 	[ -n "$RP2_PID" ] && kill "$RP2_PID" 2>/dev/null && wait "$RP2_PID" 2>/dev/null
-	es_stop_all
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-finish() {
-	echo "$NAME: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit
-}
-die() { bad "$*"; cat "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 20 >&2; finish; }
+on_die() { cat "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 20 >&2; }
 
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is not installed"
 [ -d "$ES_ROOT/tests/node_modules/playwright-core" ] || die "playwright-core is not installed (npm ci)"

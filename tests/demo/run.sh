@@ -8,11 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 NAME=demo
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
+. tests/lib/assert.sh
 
 D=$(mktemp -d "${TMPDIR:-/tmp}/es-demo.XXXXXX")
 rmdir "$D"
@@ -26,7 +22,7 @@ eq "scripts/demo exit" 0 "$?"
 mv "$D.out" "$D/demo.out" 2>/dev/null
 WITH=$(sed -n 's/^ *Sign out with a hint: *//p' "$D/demo.out")
 WITHOUT=$(sed -n 's/^ *Sign out without a hint: *//p' "$D/demo.out")
-[ -n "$WITH" ] && [ -n "$WITHOUT" ] && ok || { bad "no sign-out URLs printed: $(head -c 600 "$D/demo.out")"; echo "$NAME: $PASS passed, $FAIL failed"; exit 1; }
+[ -n "$WITH" ] && [ -n "$WITHOUT" ] || die "no sign-out URLs printed: $(head -c 600 "$D/demo.out")"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "$WITHOUT")
 eq "sign-out without a hint: the confirmation page" 200 "$code"
@@ -71,5 +67,4 @@ bash scripts/demo stop > /dev/null 2>&1
 sleep 0.5
 left=$(pgrep -f "$D" | tr '\n' ' ')
 eq "nothing left after scripts/demo stop" "" "$left"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

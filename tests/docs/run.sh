@@ -12,15 +12,10 @@ set -u
 . "$(dirname "$0")/../integration/lib.sh"
 NAME=docs
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 skip() { echo "skip: $*" >&2; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-docs.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
+scratch es-docs
 cd "$ES_ROOT" || exit 1
 MAN=endsession.8
 MAN5=endsession.conf.5
@@ -191,5 +186,4 @@ if [ -x "$ES_BIN" ]; then
 	    bad "endsession --help does not point at endsession(8)"
 fi
 
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -11,25 +11,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
 FCGI="python3 $HERE/fcgi.py"
 NAME=idle
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-idle.XXXXXX")
+scratch es-idle
 HOLD=()
-cleanup() {
+at_exit() {
 	local p
 	for p in "${HOLD[@]}"; do kill "$p" 2>/dev/null; done
-	es_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-die() {
-	echo "$NAME: setup failed: $*" >&2
-	echo "$NAME: $PASS passed, $((FAIL + 1)) failed"
-	exit 1
 }
 
 # The bound: each silent peer costs the timeout plus libfcgi's lingering
@@ -87,5 +75,4 @@ hold silent
 hold partial
 sleep 0.5
 served 3 "three silent peers at once"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

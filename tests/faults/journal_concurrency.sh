@@ -9,24 +9,17 @@
 #
 # Environment: JC_N (sign-outs, default 20000), JC_CLIENTS (default 8).
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../integration/lib.sh"
 NAME=faults-journal
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/assert.sh"
 N=${JC_N:-20000}
 CLIENTS=${JC_CLIENTS:-8}
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-
-A=$(mktemp -d "${TMPDIR:-/tmp}/es-jc-a.XXXXXX")
-Bd=$(mktemp -d "${TMPDIR:-/tmp}/es-jc-b.XXXXXX")
-cleanup() { es_stop_all; rm -rf "$A" "$Bd"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch es-jc
+A=$T/a
+Bd=$T/b
+mkdir "$A" "$Bd"
 ISS=https://op.example
-die() { echo "$NAME: setup failed: $*" >&2; echo "$NAME: $PASS passed, $((FAIL + 1)) failed"; exit 1; }
 
 es_fixtures "$A" "$ISS" || die fixtures
 J=$A/shared-journal.log
@@ -52,7 +45,7 @@ H3=$(es_hint "$A" rsa.pem RS256 rsa1 "$(claims 4800)")
 [ -n "$H1" ] && [ -n "$H2" ] && [ -n "$H3" ] || die "minting hints"
 
 start=$(date +%s.%N)
-OUT=$(timeout 600 python3 - "$HERE" "$A/es.sock" "$Bd/es.sock" "$N" "$CLIENTS" "$H1" "$H2" "$H3" <<'EOF'
+OUT=$(timeout 600 python3 - "$(cd "$(dirname "$0")" && pwd)" "$A/es.sock" "$Bd/es.sock" "$N" "$CLIENTS" "$H1" "$H2" "$H3" <<'EOF'
 import multiprocessing, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[1])
@@ -126,5 +119,4 @@ badl=$(echo "$CHECK" | sed -n 's/.* bad=\([0-9]*\) .*/\1/p')
 [ "${lines:-0}" = "$n302" ] && ok || bad "journal has ${lines:-0} lines for $n302 sign-outs"
 es_reports "$A" && es_reports "$Bd" && ok || bad "sanitizer or valgrind reports above"
 
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

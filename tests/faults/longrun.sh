@@ -29,31 +29,12 @@ if nm "$ES_BIN" 2>/dev/null | grep -q __asan_init; then
 fi
 THREADS=2
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-longrun.XXXXXX")
-BGPIDS=()
-cleanup() {
-	local p
-	for p in "${BGPIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	es_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+scratch es-longrun
 trap '' PIPE
 ISS=https://op.example
-die() {
-	echo "$NAME: setup failed: $*" >&2
-	cat "$T/spawn.log" "$T/nginx/error.log" 2>/dev/null | tail -5 >&2
-	echo "$NAME: $PASS passed, $((FAIL + 1)) failed"
-	exit 1
-}
+on_die() { cat "$T/spawn.log" "$T/nginx/error.log" 2>/dev/null | tail -5 >&2; }
 command -v wrk >/dev/null || die "wrk is not installed"
 
 es_fixtures "$T" "$ISS" || die fixtures
@@ -87,14 +68,7 @@ LR_HRS=$(es_hint "$T" rsa.pem RS256 rsa1 "$(es_claims "$ISS" demo-rp)")
 LR_HES=$(es_hint "$T" p256.pem ES256 ec1 "$(es_claims "$ISS" demo-rp)")
 LR_HBAD=$(es_hint "$T" rsa.pem RS256 rsa1 "$(es_claims https://evil.example demo-rp)")
 curl -s -D "$T/form.h" -o "$T/form.html" "$URL?client_id=demo-rp&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned-out&state=lr"
-LR_FORM=$(python3 - "$T/form.html" <<'EOF'
-import html, re, sys, urllib.parse
-page = open(sys.argv[1], encoding="utf-8").read()
-form = re.search(r'<form id="logout-confirm".*?</form>', page, re.S).group(0)
-pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)
-print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
-EOF
-)
+LR_FORM=$(es_form_fields "$T/form.html")
 LR_COOKIE=$(es_confirm_cookie "$T/form.h")
 [ -n "$LR_FORM" ] && [ -n "$LR_HRS" ] && [ -n "$LR_COOKIE" ] || die "hints, form or cookie"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $LR_COOKIE" -X POST -d "$LR_FORM" "$URL")
@@ -107,7 +81,7 @@ LR_QUOTA=$(( (N + THREADS - 1) / THREADS ))
 	echo "$(date +%s) $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$CHILD/status")"
 	sleep 1
   done ) > "$T/rss" &
-BGPIDS+=($!)
+BG_PIDS+=($!)
 ( v=b
   while sleep "$RELOAD"; do
 	cp "$T/jwks.$v" "$T/jwks.tmp" && mv "$T/jwks.tmp" "$T/jwks.json"
@@ -116,13 +90,13 @@ BGPIDS+=($!)
 	if [ $v = a ]; then v=b; else v=a; fi
   done ) &
 RELOADER=$!
-BGPIDS+=("$RELOADER")
+BG_PIDS+=("$RELOADER")
 
 start=$(date +%s.%N)
 export LR_DONE=$T/done
 wrk -t "$THREADS" -c "$CONNS" -d 800s -s "$HERE/longrun.lua" "$URL" > "$T/wrk.out" 2>&1 &
 WRK=$!
-BGPIDS+=("$WRK")
+BG_PIDS+=("$WRK")
 # Until every wrk thread has its quota (or 850 s); then SIGINT ends wrk,
 # which prints its summary.
 for i in $(seq 1 8500); do
@@ -197,5 +171,4 @@ EOF
 
 es_stop_all
 es_reports "$T" && ok || bad "sanitizer or valgrind reports above"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

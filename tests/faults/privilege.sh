@@ -15,13 +15,7 @@ NAME=faults-privilege
 FCGI="python3 $HERE/fcgi.py"
 U=endsession-test
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
-has() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3"; fi; }
-lacks() { if grep -qiF -- "$2" "$3"; then bad "$1: '$2' in $3"; else ok; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "$NAME: not root, cannot create users or switch to them; skipped"
@@ -34,20 +28,16 @@ if ! id "$U" >/dev/null 2>&1; then
 fi
 G=$(id -gn "$U")
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-priv.XXXXXX")
+scratch es-priv
 STRACE=
-cleanup() {
+at_exit() {
 	[ -n "$STRACE" ] && kill "$STRACE" 2>/dev/null
 	es_stop_all
 	chmod -R u+rwx "$T" 2>/dev/null
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 ISS=https://op.example
 RP=https://rp.example/signed-out
 RPE=https%3A%2F%2Frp.example%2Fsigned-out
-die() { echo "$NAME: setup failed: $*" >&2; echo "$NAME: $PASS passed, $((FAIL + 1)) failed"; exit 1; }
 
 es_fixtures "$T" "$ISS" || die fixtures
 chown root:root "$T" "$T"/*
@@ -80,15 +70,7 @@ fc() {
 	shift
 	ST=$(timeout 20 $FCGI -s "$T/es.sock" -o "$T/$n" "$@" 2>/dev/null)
 }
-fields() {
-	python3 - "$1" <<'EOF'
-import html, re, sys, urllib.parse
-page = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<form id="logout-confirm".*?</form>', page, re.S)
-pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', m.group(0)) if m else []
-print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
-EOF
-}
+fields() { es_form_fields "$1"; }
 jlines() { if [ -f "$J" ]; then wc -l < "$J"; else echo 0; fi; }
 HINT=$(es_hint "$T" rsa.pem RS256 rsa1 "$(es_claims "$ISS" demo-rp)")
 EHINT=$(es_hint "$T" p256.pem ES256 ec1 "$(es_claims "$ISS" demo-rp)")
@@ -248,5 +230,4 @@ else ok; fi
 
 kill -0 "$CHILD" 2>/dev/null && ok || bad "child died"
 es_stop_all
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

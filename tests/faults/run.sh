@@ -12,48 +12,27 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 FCGI="python3 $HERE/fcgi.py"
 NAME=faults-run
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
-has() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3"; fi; }
-lacks() { if grep -qiF -- "$2" "$3"; then bad "$1: '$2' in $3"; else ok; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-faults.XXXXXX")
+scratch es-faults
 T2=
 T3=
-cleanup() {
+at_exit() {
 	es_stop_all
 	[ -n "$T2" ] && chmod -R u+rwx "$T2" 2>/dev/null
-	rm -rf "$T" "$T2" "$T3"
+	rm -rf "$T2" "$T3"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 ISS=https://op.example
 RP=https://rp.example/signed-out
 RPE=https%3A%2F%2Frp.example%2Fsigned-out
 
-die() {
-	echo "$NAME: setup failed: $*" >&2
-	cat "$T"/spawn.log 2>/dev/null >&2
-	echo "$NAME: $PASS passed, $((FAIL + 1)) failed"
-	exit 1
-}
+on_die() { cat "$T"/spawn.log 2>/dev/null >&2; }
 
 es_fixtures "$T" "$ISS" || die fixtures
 es_spawn "$T" 2 || die spawn-fcgi
 SOCK=$T/es.sock
 PIDS=$(cat "$T/spawn.pid")
-wait_sock() {
-	local i
-	for i in $(seq 1 50); do
-		[ -S "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_sock "$SOCK" || die socket
+es_wait_for -S "$SOCK" || die socket
 
 # fc NAME [fcgi.py args]: one request; status in ST, T/NAME.{h,b,e}.
 fc() {
@@ -89,16 +68,7 @@ setconf() {
 }
 # replace FILE CONTENT-FILE: atomic replacement by rename.
 replace() { cp "$2" "$1.tmp$$" && chmod 0644 "$1.tmp$$" && mv "$1.tmp$$" "$1"; }
-# a confirmation form's fields (urlencoded) from a page.
-fields() {
-	python3 - "$1" <<'EOF'
-import html, re, sys, urllib.parse
-page = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<form id="logout-confirm".*?</form>', page, re.S)
-pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', m.group(0)) if m else []
-print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
-EOF
-}
+fields() { es_form_fields "$1"; }
 # confirm_cookie NAME: the confirm cookie page NAME set, as a parameter.
 confirm_cookie() { printf 'HTTP_COOKIE=%s' "$(es_confirm_cookie "$T/$1.h")"; }
 # signed_out NAME STATUS: the answer is a sign-out (status, cookie).
@@ -185,7 +155,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	rm -f "$T2/es.sock"
 	if spawn-fcgi -s "$T2/es.sock" -M 0666 -u nobody -g "$(id -gn nobody)" \
 	    -F 1 -P "$T2/spawn.pid" -- "$ES_BIN" -c "$T2/endsession.conf" \
-	    >>"$T2/spawn.log" 2>&1 && wait_sock "$T2/es.sock"; then
+	    >>"$T2/spawn.log" 2>&1 && es_wait_for -S "$T2/es.sock"; then
 		ES_PIDS+=("$(cat "$T2/spawn.pid")")
 		ST=$(timeout 20 $FCGI -s "$T2/es.sock" -o "$T/ro1" \
 		    -q "id_token_hint=$HINT&post_logout_redirect_uri=$RPE")
@@ -297,7 +267,7 @@ cp "$T/endsession.conf" "$T3/endsession.conf"
 rm -f "$T3/es.sock"
 if spawn-fcgi -s "$T3/es.sock" -M 0666 -F 1 -P "$T3/spawn.pid" -- \
     "$ES_BIN" -c "$T3/endsession.conf" >>"$T3/spawn.log" 2>&1 &&
-    wait_sock "$T3/es.sock"; then
+    es_wait_for -S "$T3/es.sock"; then
 	ES_PIDS+=("$(cat "$T3/spawn.pid")")
 	f3() { ST=$(timeout 20 $FCGI -s "$T3/es.sock" -o "$T/$1" \
 	    -q "id_token_hint=$HINT&post_logout_redirect_uri=$RPE"); }
@@ -392,5 +362,4 @@ normal "bad CONTENT_LENGTH"
 
 es_stop_all
 es_reports "$T" && ok || bad "sanitizer or valgrind reports above"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

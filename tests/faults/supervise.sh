@@ -12,27 +12,12 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
 NAME=supervise
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-supervise.XXXXXX")
+scratch es-supervise
 LOAD=
-cleanup() {
-	[ -n "$LOAD" ] && kill "$LOAD" 2>/dev/null
-	es_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-die() {
-	echo "$NAME: setup failed: $*" >&2
-	cat "$T/spawn.log" 2>/dev/null >&2
-	echo "$NAME: $PASS passed, $((FAIL + 1)) failed"
-	exit 1
-}
+at_exit() { [ -n "$LOAD" ] && kill "$LOAD" 2>/dev/null; }
+on_die() { cat "$T/spawn.log" 2>/dev/null >&2; }
 ISS=https://op.example
 RPE=https%3A%2F%2Frp.example%2Fsigned-out
 
@@ -120,23 +105,21 @@ replaced() {
 	return 1
 }
 
+# kill_step WHAT PID...: SIGKILL, wait for the replacement, let it serve.
+kill_step() {
+	local what=$1
+	shift
+	kill -9 "$@"
+	replaced "$what" "$*"
+}
 KIDS=$(es_children "$T")
 eq "two children at the start" 2 "$(echo $KIDS | wc -w)"
-set -- $KIDS
-date +%s.%N > "$T/kill.1"
-kill -9 "$1"
-replaced "one child SIGKILLed" "$1"
+kill_step "one child SIGKILLed" "$(echo $KIDS | cut -d' ' -f1)"
 sleep 1
 KIDS=$(es_children "$T")
-set -- $KIDS
-date +%s.%N > "$T/kill.2"
-kill -9 "$2"
-replaced "the other child SIGKILLed" "$2"
+kill_step "the other child SIGKILLed" "$(echo $KIDS | cut -d' ' -f2)"
 sleep 1
-KIDS=$(es_children "$T")
-date +%s.%N > "$T/kill.3"
-kill -9 $KIDS
-replaced "both children SIGKILLed at once" "$KIDS"
+kill_step "both children SIGKILLed at once" $(es_children "$T")
 date +%s.%N > "$T/after"
 sleep 2
 touch "$T/stop"
@@ -165,5 +148,4 @@ sandboxed "new child"
 es_stop_all
 leftover=$(pgrep -f "$T/endsession.conf" | tr '\n' ' ')
 eq "nothing left running after stop" "" "$leftover"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

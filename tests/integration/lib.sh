@@ -178,13 +178,28 @@ EOF
 	ES_PIDS+=("$(cat "$d/lighttpd/lighttpd.pid")")
 }
 
-es_wait_file() {
+# es_wait_for TEST PATH: until "test TEST PATH" holds (5 s at most), e.g.
+# es_wait_for -S DIR/es.sock.
+es_wait_for() {
 	local i
 	for i in $(seq 1 50); do
-		[ -s "$1" ] && return 0
+		test "$1" "$2" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+es_wait_file() { es_wait_for -s "$1"; }
+
+# es_form_fields PAGE: the hidden fields of the confirmation form in an
+# HTML file, unescaped and urlencoded, ready to post back.
+es_form_fields() {
+	python3 - "$1" <<'EOF'
+import html, re, sys, urllib.parse
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<form id="logout-confirm".*?</form>', page, re.S)
+pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', m.group(0)) if m else []
+print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
+EOF
 }
 
 # es_wait_http URL: until the server answers.

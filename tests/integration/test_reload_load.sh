@@ -18,30 +18,10 @@ NAME=reload-load
 SECS=${LOAD_SECONDS:-15}
 WORKERS=${LOAD_WORKERS:-4}
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-load.XXXXXX")
-LOAD_PIDS=()
-cleanup() {
-	local p
-	for p in "${LOAD_PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	es_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-finish() {
-	echo "$NAME: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit
-}
-die() { bad "$*"; cat "$T"/spawn.log "$T"/nginx/error.log 2>/dev/null | grep -v notice | tail -n 20 >&2; finish; }
+scratch es-load
+on_die() { cat "$T"/spawn.log "$T"/nginx/error.log 2>/dev/null | grep -v notice | tail -n 20 >&2; }
 
 ISS=https://op.example
 RP=https://rp.example/signed-out
@@ -94,7 +74,7 @@ START=$EPOCHREALTIME
 END=$(( ${START%.*} + SECS ))
 for w in $(seq 1 "$WORKERS"); do
 	worker "$w" "$END" > "$T/load.$w" &
-	LOAD_PIDS+=($!)
+	BG_PIDS+=($!)
 done
 
 # step K: rename jwks.stepK into place; log the time before and after.
@@ -123,10 +103,10 @@ for i in 1 2 3 4; do
 	eq "step 3: broken file ignored ($i)" 302 "$(code "$TOK_NEW")"
 done
 
-for p in "${LOAD_PIDS[@]}"; do
+for p in "${BG_PIDS[@]}"; do
 	wait "$p"
 done
-LOAD_PIDS=()
+BG_PIDS=()
 
 # Every response against what its token should get while it ran.
 cat "$T"/load.* > "$T/load.all"

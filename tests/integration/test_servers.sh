@@ -8,27 +8,17 @@ set -u
 SERVER=${1:-nginx}
 . "$(dirname "$0")/lib.sh"
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL [$SERVER] $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
-has() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3"; fi; }
-lacks() { if grep -qiF -- "$2" "$3"; then bad "$1: '$2' in $3"; else ok; fi; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-int.XXXXXX")
-cleanup() { es_stop_all; rm -rf "$T"; }
-trap cleanup EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+NAME=integration-$SERVER
+FAIL_TAG="[$SERVER] "
+scratch es-int
 ISS=https://op.example
+on_die() { cat "$T"/spawn.log "$T"/$SERVER/error.log 2>/dev/null >&2; }
 
-es_fixtures "$T" "$ISS" || { echo "$SERVER: fixtures failed"; echo "integration-$SERVER: 0 passed, 1 failed"; exit 1; }
+es_fixtures "$T" "$ISS" || die fixtures
 PORT=$(es_port)
 URL=http://127.0.0.1:$PORT/oauth/end_session
-es_spawn "$T" 2 && "es_$SERVER" "$T" "$PORT" && es_wait_http "$URL" || {
-	cat "$T"/spawn.log "$T"/$SERVER/error.log 2>/dev/null
-	echo "integration-$SERVER: 0 passed, 1 failed"
-	exit 1
-}
+es_spawn "$T" 2 && "es_$SERVER" "$T" "$PORT" && es_wait_http "$URL" || die "$SERVER + spawn-fcgi"
 
 # req NAME [curl args...]: the response headers in T/NAME.h, body in T/NAME.b.
 req() {
@@ -84,14 +74,7 @@ lacks "C no sign-out cookie" "op_session" "$T/c1.h"
 CC=$(sed -n 's/^Set-Cookie: \(__Host-endsession-confirm=[A-Za-z0-9_-]\{22\}\); Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Strict\r\{0,1\}$/\1/p' "$T/c1.h")
 [ -n "$CC" ] && ok || bad "C confirm cookie set, with its attributes"
 lacks "C no location" "Location" "$T/c1.h"
-FIELDS=$(python3 - "$T/c1.b" <<'EOF'
-import html, re, sys, urllib.parse
-page = open(sys.argv[1], encoding="utf-8").read()
-form = re.search(r'<form id="logout-confirm".*?</form>', page, re.S).group(0)
-pairs = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)
-print(urllib.parse.urlencode([(n, html.unescape(v)) for n, v in pairs]))
-EOF
-)
+FIELDS=$(es_form_fields "$T/c1.b")
 # Posted without the page's cookie, or from another site's page: nobody
 # signed out (logout CSRF), through the real server too.
 req c2n -X POST -d "$FIELDS" "$URL"
@@ -189,5 +172,4 @@ grep -q "jwks.json:.*keeping the last good copy" "$T/spawn.log" "$T/$SERVER/erro
 es_stop_all
 es_reports "$T" && ok || bad "sanitizer or valgrind reports above"
 
-echo "integration-$SERVER: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -12,16 +12,10 @@ SERVER=${1:-nginx}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 NAME=integration-wide-$SERVER
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL [$SERVER] $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+FAIL_TAG="[$SERVER] "
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-wide.XXXXXX")
-trap 'es_stop_all; rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-die() { echo "$NAME: setup failed: $*" >&2; echo "$NAME: $PASS passed, $((FAIL + 1)) failed"; exit 1; }
+scratch es-wide
 ISS=https://op.example
 RP=https://rp.example/signed-out
 RPE=https%3A%2F%2Frp.example%2Fsigned-out
@@ -123,5 +117,4 @@ else
 fi
 es_stop_all
 es_reports "$T" && ok || bad "sanitizer or valgrind reports"
-echo "$NAME: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

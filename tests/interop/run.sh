@@ -10,33 +10,11 @@ set -u
 . "$(dirname "$0")/../integration/lib.sh"
 NAME=interop
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
-has() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3"; fi; }
-lacks() { if grep -qiF -- "$2" "$3"; then bad "$1: '$2' in $3"; else ok; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-interop.XXXXXX")
+scratch es-interop
 chmod 0755 "$T"	# nginx's worker reaches the socket below it
-NODE_PIDS=()
-cleanup() {
-	local p
-	for p in "${NODE_PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	es_stop_all
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-finish() {
-	echo "$NAME: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit
-}
-die() { bad "$*"; cat "$T"/*.log "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 30 >&2; finish; }
+on_die() { cat "$T"/*.log "$T"/es/spawn.log "$T"/es/nginx/error.log 2>/dev/null | tail -n 30 >&2; }
 
 command -v node >/dev/null || die "node is not installed"
 [ -d "$ES_ROOT/tests/node_modules/oidc-provider" ] || die "oidc-provider is not installed (npm ci)"
@@ -47,7 +25,7 @@ provider() {
 	shift
 	( cd "$ES_ROOT" && exec timeout 300 node tests/interop/provider.mjs "$T/$n.ready" "$@" ) \
 	    >"$T/$n.log" 2>&1 &
-	NODE_PIDS+=($!)
+	BG_PIDS+=($!)
 	for i in $(seq 1 300); do
 		[ -s "$T/$n.ready" ] && break
 		sleep 0.1

@@ -12,26 +12,11 @@ set -u
 REFRESH=$ES_ROOT/scripts/endsession-refresh
 export ENDSESSION=$ES_BIN
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*" >&2; }
-eq() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi; }
-has() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3: $(head -c 300 "$3")"; fi; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/es-refresh.XXXXXX")
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+NAME=refresh
+scratch es-refresh
 SRV_PID=
-cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-finish() {
-	echo "refresh: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit
-}
+at_exit() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null; }
 
 # The fake provider: serves T/www; /fail is a 500; binds port 0 and
 # writes the port it got to T/port (no race for a free port).

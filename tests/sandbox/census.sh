@@ -31,8 +31,7 @@ LIST=tests/sandbox/census.txt
 FB=${FB:-build-fuzz}
 UPDATE=0
 [ "${1:-}" = --update ] && UPDATE=1
-PASS=0
-FAIL=0
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
 ok() { PASS=$((PASS + 1)); echo "ok: $1"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $1"; }
