@@ -37,6 +37,12 @@
 #define LIM_URI_SZ	2048		/* one registered redirect URI */
 #define LIM_JWKS_SZ	(256 * 1024)	/* keys file */
 #define LIM_KEYS	64		/* keys in the keys file */
+#define LIM_CONF_LINE	4096		/* one configuration line */
+#define LIM_COOKIES	16		/* names in session_cookies */
+#define LIM_COOKIE_NAME	128		/* one cookie name */
+#define LIM_DOMAIN	253		/* cookie_domain (RFC 1035 2.3.4) */
+#define LIM_COOKIE_PATH	1024		/* cookie_path */
+#define LIM_LOG_LINE	2048		/* one diagnostic line, before escaping */
 #define LIM_SECRET_SZ	4096		/* secret file (at least SECRET_MIN) */
 #define SECRET_MIN	32
 #define LIM_TMPL_SZ	(64 * 1024)	/* one HTML template */
@@ -54,6 +60,18 @@
 #define LIM_RESPONSE_SZ	4096		/* bytes of an RP's answer kept */
 #define LTOKEN_TTL	120		/* logout token: exp - iat, s */
 #define NOTIFY_KEEP	(7 * 86400)	/* finished notifications kept, s */
+
+/* Configuration defaults and bounds, in seconds (conf.c's key table). */
+#define HINT_MAX_AGE_DEF	(30 * 86400)	/* 2592000 */
+#define HINT_MAX_AGE_MAX	(10LL * 366 * 86400)
+#define CLOCK_SKEW_DEF		60
+#define CLOCK_SKEW_MAX		3600
+#define NOTIFY_TIMEOUT_DEF	5
+#define NOTIFY_TIMEOUT_MAX	300
+#define NOTIFY_RETRY_MAX_DEF	300
+#define NOTIFY_RETRY_MAX_MAX	86400
+#define NOTIFY_MAX_AGE_DEF	86400
+#define NOTIFY_MAX_AGE_MAX	(366LL * 86400)
 
 /* ---------------------------------------------------------------- util.c */
 
@@ -609,6 +627,14 @@ struct stamp {
 	int64_t		 ctime_ns;
 };
 
+/* How one watched file stands (state.c). */
+struct watch {
+	struct stamp		 good;	/* the copy in use */
+	struct stamp		 bad;	/* the last copy refused */
+	int			 gone;	/* unreadable, and said so */
+};
+enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
+
 /* Everything a decision needs besides the request and the clock. */
 struct state {
 	struct conf		 conf;
@@ -616,8 +642,7 @@ struct state {
 	struct keyset		*keys;
 	struct token_key	*tkey;
 	struct tmplset		*tmpl;
-	struct stamp		 st_conf, st_clients, st_jwks, st_secret;
-	struct stamp		 bad_conf, bad_clients, bad_jwks, bad_secret;
+	struct watch		 w[W__MAX];
 	char			*bad_dep_path; /* a new config waits for it */
 	struct stamp		 bad_dep;
 };
@@ -659,6 +684,18 @@ void	 json_esc(struct buf *, const char *, size_t);
  * as \xHH.  The result holds no control character and no non-ASCII.
  */
 void	 log_esc(struct buf *, const char *, size_t);
+
+/*
+ * log.c: one diagnostic line with a format, escaped (log_esc), cut at
+ * LIM_LOG_LINE bytes.  It goes to stderr after the program's name
+ * (log_init; default "endsession"), or to the sink set with log_to (NULL:
+ * stderr again), e.g. the current FastCGI request's error stream.
+ */
+typedef void	 (*log_sink)(void *arg, const char *prog, const char *line);
+void	 log_init(const char *prog);
+void	 log_to(log_sink, void *arg);
+void	 log_warnx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 
 /* ---------------------------------------------------------------- tmpl.c */
 
@@ -741,11 +778,10 @@ int	 state_load(const char *confpath, enum jwks_check, struct state *st,
 /*
  * Reloads whatever changed on disk since the last look (stat: device,
  * inode, size, mtime, ctime).  A file that fails to load is reported
- * through log (one line, no newline) and the last good copy stays.
- * Returns the number of files reloaded.
+ * (log_warnx, one line) and the last good copy stays.  Returns the
+ * number of files reloaded.
  */
-typedef void	 (*log_fn)(void *arg, const char *msg);
-int	 state_refresh(struct state *st, log_fn log, void *arg);
+int	 state_refresh(struct state *st);
 void	 state_free(struct state *);
 
 /* ------------------------------------------------------------- sandbox.c */
@@ -1019,10 +1055,8 @@ struct jfollow;
  */
 typedef int	 (*jline_fn)(void *arg, const char *line, size_t sz,
 		    const struct jpos *after);
-typedef void	 (*jlog_fn)(void *arg, const char *msg);
-
 struct jfollow	*jf_open(const char *path, const struct jpos *start,
-		    jlog_fn log, void *arg, struct es_err *);
+		    struct es_err *);
 int		 jf_fd(const struct jfollow *);
 /* Empties the inotify queue; 1 when anything happened. */
 int		 jf_drain(struct jfollow *);

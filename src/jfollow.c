@@ -32,20 +32,13 @@ struct jfollow {
 	size_t		 bufsz;
 	int		 skipping;	/* inside an over-long line */
 	int		 ifd;		/* inotify */
-	jlog_fn		 log;
-	void		*logarg;
 };
 
-/* "journal PATH: what" through the caller's log. */
+/* "journal PATH: what" in the log. */
 static void
 jlog(struct jfollow *jf, const char *what)
 {
-	char	 msg[PATH_MAX + 256];
-
-	if (jf->log == NULL)
-		return;
-	snprintf(msg, sizeof(msg), "journal %s: %s", jf->path, what);
-	jf->log(jf->logarg, msg);
+	log_warnx("journal %s: %s", jf->path, what);
 }
 
 /* Opens path at off; 0 when it does not exist (fd stays -1). */
@@ -79,8 +72,7 @@ open_at(struct jfollow *jf, const char *path, int64_t off)
 }
 
 struct jfollow *
-jf_open(const char *path, const struct jpos *start, jlog_fn log, void *arg,
-    struct es_err *err)
+jf_open(const char *path, const struct jpos *start, struct es_err *err)
 {
 	struct jfollow	*jf;
 	struct stat	 st;
@@ -95,8 +87,6 @@ jf_open(const char *path, const struct jpos *start, jlog_fn log, void *arg,
 		goto out;
 	}
 	jf->fd = jf->ifd = -1;
-	jf->log = log;
-	jf->logarg = arg;
 	if ((slash = strrchr(path, '/')) == NULL)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)

@@ -76,34 +76,19 @@ io_write(const struct io *io, const char *p, size_t sz)
 }
 
 /*
- * One line in the server's error log (the FastCGI stderr stream: under
- * spawn-fcgi our own stderr is /dev/null) and on our stderr.
+ * The log's sink in a FastCGI child: the request's stderr stream, which
+ * the web server writes to its error log (under spawn-fcgi our own stderr
+ * is /dev/null).
  */
 static void
-io_log(const struct io *io, const char *msg)
+fcgi_log(void *arg, const char *prog, const char *line)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	FCGX_Request	*rq = arg;
 
-	/* Paths and other file content reach the log escaped. */
-	log_esc(&b, msg, strlen(msg));
-	buf_addc(&b, '\0');
-	if (b.oom)
-		msg = "(out of memory)";
-	else
-		msg = b.p;
-	if (io->fcgi != NULL) {
-		FCGX_PutS("endsession: ", io->fcgi->err);
-		FCGX_PutS(msg, io->fcgi->err);
-		FCGX_PutS("\n", io->fcgi->err);
-	} else
-		fprintf(stderr, "endsession: %s\n", msg);
-	buf_free(&b);
-}
-
-static void
-io_logv(void *arg, const char *msg)
-{
-	io_log(arg, msg);
+	FCGX_PutS(prog, rq->err);
+	FCGX_PutS(": ", rq->err);
+	FCGX_PutS(line, rq->err);
+	FCGX_PutS("\n", rq->err);
 }
 
 /*
@@ -132,25 +117,21 @@ content_length(const char *v)
  * Returns 1 when the whole line was written.
  */
 static int
-journal(const struct io *io, const char *path, const struct buf *line)
+journal(const char *path, const struct buf *line)
 {
-	char	 msg[1200];
 	ssize_t	 n;
 	int	 fd;
 
 	if (path == NULL)
 		return 0;
 	if ((fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
-		snprintf(msg, sizeof(msg), "journal %s: %s", path,
-		    strerror(errno));
-		io_log(io, msg);
+		log_warnx("journal %s: %s", path, strerror(errno));
 		return 0;
 	}
 	n = write(fd, line->p, line->sz);
 	if (n != (ssize_t)line->sz) {
-		snprintf(msg, sizeof(msg), "journal %s: %s", path,
-		    n == -1 ? strerror(errno) : "short write");
-		io_log(io, msg);
+		log_warnx("journal %s: %s", path, n == -1 ? strerror(errno) :
+		    "short write");
 	}
 	close(fd);
 	return n == (ssize_t)line->sz;
@@ -167,7 +148,7 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 	struct req	 r;
 	struct decision	 d;
 	struct buf	 line = { NULL, 0, 0, 0 };
-	char		 msg[256], dropped[48];
+	struct buf	 note = { NULL, 0, 0, 0 };
 	unsigned char	 nonce[NONCE_SZ];
 	long		 cl;
 	time_t		 now = time(NULL);
@@ -208,13 +189,13 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 	decide(st, &r, now, &d);
 	if (!render(st, &r, &d, out)) {
 		/* Nothing was sent: nobody is signed out. */
-		io_log(io, "cannot render the response");
+		log_warnx("cannot render the response");
 		render_500(out);
 		goto out;
 	}
 	if (d.signout && st->conf.journal != NULL) {
 		if (!journal_line(&r, &d, now, &line)) {
-			io_log(io, "cannot format the journal line");
+			log_warnx("cannot format the journal line");
 			buf_reset(&line);
 		}
 		/*
@@ -223,7 +204,7 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 		 * Set-Cookie), so that the customer can try again and no
 		 * website stays signed in unknown to anyone.
 		 */
-		if ((line.sz == 0 || !journal(io, st->conf.journal, &line)) &&
+		if ((line.sz == 0 || !journal(st->conf.journal, &line)) &&
 		    st->conf.signing_key != NULL) {
 			d.out = OUT_ERROR;
 			d.why = WHY_UNRECORDED;
@@ -243,17 +224,16 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 			io->note_dropped++;
 			goto out;
 		}
-		snprintf(dropped, sizeof(dropped), " (and %u more since)",
-		    io->note_dropped);
-		snprintf(msg, sizeof(msg), "%s%s%s%s%s%s",
-		    d.out != OUT_ERROR ? "" :
-		    d.why == WHY_UNRECORDED ? "503 " : "400 ",
-		    d.out == OUT_ERROR ? reason_names[d.why] : "",
-		    d.out == OUT_ERROR && d.hint_given ? "; " : "",
-		    d.hint_given ? "id_token_hint: " : "",
-		    d.hint_given ? hint_res_names[d.hint] : "",
-		    io->note_dropped > 0 ? dropped : "");
-		io_log(io, msg);
+		if (d.out == OUT_ERROR)
+			buf_addf(&note, "%s %s", d.why == WHY_UNRECORDED ?
+			    "503" : "400", reason_names[d.why]);
+		if (d.hint_given)
+			buf_addf(&note, "%sid_token_hint: %s", note.sz > 0 ?
+			    "; " : "", hint_res_names[d.hint]);
+		if (io->note_dropped > 0)
+			buf_addf(&note, " (and %u more since)",
+			    io->note_dropped);
+		log_warnx("%.*s", (int)note.sz, note.p != NULL ? note.p : "");
 		io->note_sec = now;
 		io->note_dropped = 0;
 	}
@@ -261,6 +241,7 @@ out:
 	if (!io_write(io, out->p, out->sz) && io->fcgi != NULL)
 		fprintf(stderr, "endsession: client gone\n");
 	buf_free(&line);
+	buf_free(&note);
 	req_free(&r);
 }
 
@@ -461,11 +442,11 @@ main(int argc, char *argv[])
 	if (FCGX_IsCGI()) {
 		sb = sandbox_enter(&st.conf, &why);
 		if (sb != SANDBOX_OFF && why != NULL)
-			fprintf(stderr, "endsession: %s%s\n",
-			    sb == SANDBOX_FAILED ? "no sandbox: " : "", why);
+			log_warnx("%s%s", sb == SANDBOX_FAILED ?
+			    "no sandbox: " : "", why);
 		serve(&io, &st, &out, body);
 		if (sandbox_report(time(NULL), msg, sizeof(msg)))
-			io_log(&io, msg);
+			log_warnx("%s", msg);
 		rc = 0;
 	} else {
 		/* No listening socket: fcgi_accept accepts, not libfcgi. */
@@ -474,20 +455,19 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		io.fcgi = &rq;
+		log_to(fcgi_log, &rq);
 		sb = sandbox_enter(&st.conf, &why);
 		while ((a = fcgi_accept(&rq)) >= 0) {
 			/* Said in the first request's error log, once. */
 			if (sb != SANDBOX_OFF && why != NULL) {
-				snprintf(msg, sizeof(msg), "%s%s",
-				    sb == SANDBOX_FAILED ? "no sandbox: " : "",
-				    why);
-				io_log(&io, msg);
+				log_warnx("%s%s", sb == SANDBOX_FAILED ?
+				    "no sandbox: " : "", why);
 				why = NULL;
 			}
-			state_refresh(&st, io_logv, &io);
+			state_refresh(&st);
 			serve(&io, &st, &out, body);
 			if (sandbox_report(time(NULL), msg, sizeof(msg)))
-				io_log(&io, msg);
+				log_warnx("%s", msg);
 			FCGX_Finish_r(&rq);
 		}
 		FCGX_Free(&rq, 1);

@@ -20,7 +20,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,28 +82,6 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static void
-logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One diagnostic line on stderr (the journal of systemd). */
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 msg[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "endsession-notify: %s\n", msg);
-}
-
-static void
-jf_log(void *arg, const char *msg)
-{
-	(void)arg;
-	logmsg("%s", msg);
-}
 
 static void
 clock_now(struct notifier *n)
@@ -151,7 +128,7 @@ delivery_log(struct notifier *n, const char *sid, const char *client_id,
 			w = write(n->logfd, b.p, b.sz);
 		while (w == -1 && errno == EINTR);
 		if (w != (ssize_t)b.sz)
-			logmsg("delivery log: cannot write: %s",
+			log_warnx("delivery log: cannot write: %s",
 			    w == -1 ? strerror(errno) : "short write");
 	}
 	n->attempts[o]++;
@@ -174,14 +151,14 @@ on_line(void *arg, const char *line, size_t sz, const struct jpos *after)
 	arena_reset(&n->ar);
 	if (line == NULL) {
 		n->bad_lines++;
-		logmsg("journal line before offset %lld: longer than %d bytes,"
+		log_warnx("journal line before offset %lld: longer than %d bytes,"
 		    " skipped", (long long)after->off, LIM_JLINE_SZ);
 		return 1;
 	}
 	switch (jline_parse(&n->ar, line, sz, &l, &why)) {
 	case JE_BAD:
 		n->bad_lines++;
-		logmsg("journal line before offset %lld: %s; skipped",
+		log_warnx("journal line before offset %lld: %s; skipped",
 		    (long long)after->off, why);
 		return 1;
 	case JE_OTHER:
@@ -193,7 +170,7 @@ on_line(void *arg, const char *line, size_t sz, const struct jpos *after)
 		if (t < n->now - n->conf.hint_max_age)
 			return 1;
 		if (!nstate_login(n->ns, &l, t)) {
-			logmsg("state: %s", nstate_errmsg(n->ns));
+			log_warnx("state: %s", nstate_errmsg(n->ns));
 			return 0;
 		}
 		return 1;
@@ -208,11 +185,11 @@ on_line(void *arg, const char *line, size_t sz, const struct jpos *after)
 	    (long long)after->off);
 	if ((got = nstate_logout(n->ns, &l, key, t, n->reg,
 	    n->conf.hint_max_age, &why)) == -1) {
-		logmsg("state: %s", nstate_errmsg(n->ns));
+		log_warnx("state: %s", nstate_errmsg(n->ns));
 		return 0;
 	}
 	if (got == 0)
-		logmsg("sign-out (sid %.64s, session %.64s, client %.64s): "
+		log_warnx("sign-out (sid %.64s, session %.64s, client %.64s): "
 		    "nobody to notify: %s", l.sid ? l.sid : "-",
 		    l.session ? l.session : "-",
 		    l.client_id ? l.client_id : "-", why);
@@ -245,7 +222,7 @@ read_journal(struct notifier *n)
 	} while (got == LINES_PER_TX && !stop);
 	return 1;
 fail:
-	logmsg("state: %s", nstate_errmsg(n->ns));
+	log_warnx("state: %s", nstate_errmsg(n->ns));
 	return 0;
 }
 
@@ -431,7 +408,7 @@ pass(struct notifier *n)
 rollback:
 	nstate_rollback(n->ns);
 fail:
-	logmsg("state: %s", nstate_errmsg(n->ns));
+	log_warnx("state: %s", nstate_errmsg(n->ns));
 	return 0;
 }
 
@@ -455,13 +432,13 @@ refresh_clients(struct notifier *n)
 	n->reg_st = st;
 	memset(&err, 0, sizeof(err));
 	if ((reg = clients_load(n->conf.clients, &err)) == NULL) {
-		logmsg("%s: %s; keeping the last good copy", err.file,
+		log_warnx("%s: %s; keeping the last good copy", err.file,
 		    err.msg);
 		return;
 	}
 	clients_free(n->reg);
 	n->reg = reg;
-	logmsg("%s: reloaded, %zu clients", n->conf.clients, reg->n);
+	log_warnx("%s: reloaded, %zu clients", n->conf.clients, reg->n);
 }
 
 /* ----------------------------------------------------------- metrics */
@@ -482,7 +459,7 @@ write_metrics(struct notifier *n)
 	if (n->conf.notify_metrics == NULL)
 		return;
 	if (!nstate_counts(n->ns, n->now, &c)) {
-		logmsg("state: %s", nstate_errmsg(n->ns));
+		log_warnx("state: %s", nstate_errmsg(n->ns));
 		return;
 	}
 	buf_adds(&b, "# HELP endsession_notify_notifications Sign-out "
@@ -527,7 +504,7 @@ write_metrics(struct notifier *n)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1 || write(fd, b.p, b.sz) != (ssize_t)b.sz ||
 	    close(fd) == -1 || rename(tmp, n->conf.notify_metrics) == -1) {
-		logmsg("metrics %s: %s", n->conf.notify_metrics,
+		log_warnx("metrics %s: %s", n->conf.notify_metrics,
 		    strerror(errno));
 		fd = -1;
 		unlink(tmp);
@@ -730,7 +707,7 @@ run(struct notifier *n)
 		}
 		if (n->now_ms - last_prune >= 3600 * 1000) {
 			if (!nstate_prune(n->ns, n->now, n->conf.hint_max_age))
-				logmsg("state: prune: %s",
+				log_warnx("state: prune: %s",
 				    nstate_errmsg(n->ns));
 			last_prune = n->now_ms;
 		}
@@ -763,6 +740,7 @@ main(int argc, char *argv[])
 	const char	*conf;
 	int		 c, mode = 0, rc = 1;
 
+	log_init("endsession-notify");
 	if ((conf = getenv("ENDSESSION_CONF")) == NULL || *conf == '\0')
 		conf = DEFAULT_CONF;
 	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1)
@@ -812,7 +790,7 @@ main(int argc, char *argv[])
 		goto out;
 	if (n->conf.notify_log != NULL && (n->logfd = open(n->conf.notify_log,
 	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1) {
-		logmsg("%s: %s", n->conf.notify_log, strerror(errno));
+		log_warnx("%s: %s", n->conf.notify_log, strerror(errno));
 		n->logfd = 2;
 		goto out;
 	}
@@ -821,14 +799,14 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	nstate_pos_get(n->ns, &pos);
-	if ((n->jf = jf_open(n->conf.journal, &pos, jf_log, n, &err)) ==
+	if ((n->jf = jf_open(n->conf.journal, &pos, &err)) ==
 	    NULL) {
 		err_print(&err);
 		goto out;
 	}
 	if ((n->dv = dv_new(n->conf.notify_timeout, n->allow,
 	    n->nallow)) == NULL) {
-		logmsg("cannot set up libcurl");
+		log_warnx("cannot set up libcurl");
 		goto out;
 	}
 	rc = run(n);

@@ -6,6 +6,7 @@
  */
 #include <sys/stat.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,19 +59,81 @@ secret_load(const char *path, struct es_err *err)
 	return tk;
 }
 
+/* Each swaps a freshly loaded file in, and says so; 0 when it fails. */
+static int
+swap_clients(struct state *st, const char *path, struct es_err *err)
+{
+	struct registry	*reg;
+
+	if ((reg = clients_load(path, err)) == NULL)
+		return 0;
+	clients_free(st->reg);
+	st->reg = reg;
+	log_warnx("%s: reloaded, %zu clients", path, reg->n);
+	return 1;
+}
+
+static int
+swap_jwks(struct state *st, const char *path, struct es_err *err)
+{
+	struct keyset	*keys;
+
+	if ((keys = jwks_load(path, JWKS_FAST, err)) == NULL)
+		return 0;
+	jwks_free(st->keys);
+	st->keys = keys;
+	log_warnx("%s: reloaded, %zu keys", path, keys->n);
+	return 1;
+}
+
+static int
+swap_secret(struct state *st, const char *path, struct es_err *err)
+{
+	struct token_key	*tk;
+
+	if ((tk = secret_load(path, err)) == NULL)
+		return 0;
+	token_key_free(st->tkey);
+	st->tkey = tk;
+	log_warnx("%s: reloaded", path);
+	return 1;
+}
+
+/*
+ * The files that reload on their own, each when it changes.  (The
+ * configuration reloads as a whole, with every file it names: see
+ * state_refresh.)  A new such file is one line here.
+ */
+static const struct watched_file {
+	enum watched	 w;
+	size_t		 path;	/* offset of its path in struct conf */
+	int		 (*swap)(struct state *, const char *, struct es_err *);
+} files[] = {
+	{ W_CLIENTS, offsetof(struct conf, clients), swap_clients },
+	{ W_JWKS, offsetof(struct conf, jwks), swap_jwks },
+	{ W_SECRET, offsetof(struct conf, secret), swap_secret },
+};
+
+static const char *
+file_path(const struct conf *c, const struct watched_file *f)
+{
+	return *(char *const *)(const void *)((const char *)c + f->path);
+}
+
 int
 state_load(const char *confpath, enum jwks_check chk, struct state *st,
     struct es_err *err)
 {
 	struct state	 n;
+	size_t		 i;
 
 	memset(&n, 0, sizeof(n));
-	stamp_of(confpath, &n.st_conf);
+	stamp_of(confpath, &n.w[W_CONF].good);
 	if (!conf_load(confpath, &n.conf, err))
 		return 0;
-	stamp_of(n.conf.clients, &n.st_clients);
-	stamp_of(n.conf.jwks, &n.st_jwks);
-	stamp_of(n.conf.secret, &n.st_secret);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		stamp_of(file_path(&n.conf, &files[i]),
+		    &n.w[files[i].w].good);
 	if ((n.reg = clients_load(n.conf.clients, err)) == NULL ||
 	    (n.keys = jwks_load(n.conf.jwks, chk, err)) == NULL ||
 	    (n.tkey = secret_load(n.conf.secret, err)) == NULL ||
@@ -95,29 +158,14 @@ state_free(struct state *st)
 }
 
 static void
-keeping(const struct es_err *err, log_fn log, void *arg)
+keeping(const struct es_err *err)
 {
-	char	 msg[2048];
-
 	if (err->line > 0)
-		snprintf(msg, sizeof(msg), "%s:%zu: %s; keeping the last "
-		    "good copy", err->file, err->line, err->msg);
+		log_warnx("%s:%zu: %s; keeping the last good copy", err->file,
+		    err->line, err->msg);
 	else
-		snprintf(msg, sizeof(msg), "%s: %s; keeping the last good "
-		    "copy", err->file, err->msg);
-	log(arg, msg);
-}
-
-static void
-reloaded(const char *path, const char *what, size_t n, log_fn log, void *arg)
-{
-	char	 msg[1200];
-
-	snprintf(msg, sizeof(msg), "%s: reloaded%s%zu%s", path,
-	    what != NULL ? ", " : "", n, what != NULL ? what : "");
-	if (what == NULL)	/* no count to report */
-		snprintf(msg, sizeof(msg), "%s: reloaded", path);
-	log(arg, msg);
+		log_warnx("%s: %s; keeping the last good copy", err->file,
+		    err->msg);
 }
 
 /*
@@ -125,35 +173,36 @@ reloaded(const char *path, const char *what, size_t n, log_fn log, void *arg)
  * it last failed, so it is worth loading again.
  */
 static int
-changed(const char *path, const struct stamp *good, struct stamp *bad,
-    struct stamp *now, log_fn log, void *arg)
+changed(const char *path, struct watch *w, struct stamp *now)
 {
 	struct es_err	 err;
 
 	if (!stamp_of(path, now)) {
 		/* Vanished: say so once, keep serving. */
-		if (bad->ino != UINT64_MAX) {
+		if (!w->gone) {
 			err_set(&err, path, 0, "cannot be read");
-			keeping(&err, log, arg);
-			memset(bad, 0, sizeof(*bad));
-			bad->ino = UINT64_MAX;
+			keeping(&err);
+			memset(&w->bad, 0, sizeof(w->bad));
+			w->gone = 1;
 		}
 		return 0;
 	}
-	return !stamp_eq(now, good) && !stamp_eq(now, bad);
+	w->gone = 0;
+	return !stamp_eq(now, &w->good) && !stamp_eq(now, &w->bad);
 }
 
 int
-state_refresh(struct state *st, log_fn log, void *arg)
+state_refresh(struct state *st)
 {
-	struct state		 n;
-	struct stamp		 now;
-	struct es_err		 err;
-	struct registry		*reg;
-	struct keyset		*keys;
-	struct token_key	*tk;
-	char			 msg[2048];
-	int			 count = 0;
+	const struct watched_file	*f;
+	struct state			 n;
+	struct stamp			 now;
+	struct es_err			 err;
+	struct watch			*w;
+	const char			*path;
+	char				*conf;
+	size_t				 i;
+	int				 count = 0;
 
 	if (st->conf.path == NULL)
 		return 0;
@@ -161,85 +210,55 @@ state_refresh(struct state *st, log_fn log, void *arg)
 	 * A new configuration, or one that waits for a file it names and
 	 * that file changed: everything it names is loaded anew.
 	 */
+	w = &st->w[W_CONF];
 	if (st->bad_dep_path != NULL) {
 		stamp_of(st->bad_dep_path, &now);	/* zeroes when gone */
 		if (!stamp_eq(&now, &st->bad_dep))
-			memset(&st->bad_conf, 0, sizeof(st->bad_conf));
+			memset(&w->bad, 0, sizeof(w->bad));
 	}
-	if (changed(st->conf.path, &st->st_conf, &st->bad_conf, &now, log,
-	    arg)) {
-		char *path = strdup(st->conf.path);
-
-		if (path != NULL && state_load(path, JWKS_FAST, &n, &err)) {
+	if (changed(st->conf.path, w, &now)) {
+		if ((conf = strdup(st->conf.path)) != NULL &&
+		    state_load(conf, JWKS_FAST, &n, &err)) {
 			state_free(st);
 			*st = n;
-			reloaded(path, NULL, 0, log, arg);
-			free(path);
+			log_warnx("%s: reloaded", conf);
+			free(conf);
 			return 1;
 		}
-		if (path == NULL)
+		if (conf == NULL)
 			err_set(&err, st->conf.path, 0, "out of memory");
-		st->bad_conf = now;
+		w->bad = now;
 		free(st->bad_dep_path);
 		st->bad_dep_path = NULL;
 		if (strcmp(err.file, st->conf.path) == 0)
 			/* The file itself is bad: wait for its next change. */
-			keeping(&err, log, arg);
+			keeping(&err);
 		else {
 			/*
 			 * A file it names is missing or bad for now: try
 			 * again as soon as that file changes.
 			 */
-			snprintf(msg, sizeof(msg), "%s: not reloaded until "
-			    "this is mended: %s:%zu: %s", st->conf.path,
-			    err.file, err.line, err.msg);
-			log(arg, msg);
+			log_warnx("%s: not reloaded until this is mended: "
+			    "%s:%zu: %s", st->conf.path, err.file, err.line,
+			    err.msg);
 			if ((st->bad_dep_path = strdup(err.file)) != NULL)
 				stamp_of(st->bad_dep_path, &st->bad_dep);
 		}
-		free(path);
+		free(conf);
 	}
-	if (changed(st->conf.clients, &st->st_clients, &st->bad_clients,
-	    &now, log, arg)) {
-		if ((reg = clients_load(st->conf.clients, &err)) != NULL) {
-			clients_free(st->reg);
-			st->reg = reg;
-			st->st_clients = now;
-			memset(&st->bad_clients, 0, sizeof(st->bad_clients));
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		f = &files[i];
+		w = &st->w[f->w];
+		path = file_path(&st->conf, f);
+		if (!changed(path, w, &now))
+			continue;
+		if (f->swap(st, path, &err)) {
+			w->good = now;
+			memset(&w->bad, 0, sizeof(w->bad));
 			count++;
-			reloaded(st->conf.clients, " clients", reg->n, log,
-			    arg);
 		} else {
-			keeping(&err, log, arg);
-			st->bad_clients = now;
-		}
-	}
-	if (changed(st->conf.jwks, &st->st_jwks, &st->bad_jwks, &now, log,
-	    arg)) {
-		if ((keys = jwks_load(st->conf.jwks, JWKS_FAST, &err)) != NULL) {
-			jwks_free(st->keys);
-			st->keys = keys;
-			st->st_jwks = now;
-			memset(&st->bad_jwks, 0, sizeof(st->bad_jwks));
-			count++;
-			reloaded(st->conf.jwks, " keys", keys->n, log, arg);
-		} else {
-			keeping(&err, log, arg);
-			st->bad_jwks = now;
-		}
-	}
-	if (changed(st->conf.secret, &st->st_secret, &st->bad_secret, &now,
-	    log, arg)) {
-		if ((tk = secret_load(st->conf.secret, &err)) != NULL) {
-			token_key_free(st->tkey);
-			st->tkey = tk;
-			st->st_secret = now;
-			memset(&st->bad_secret, 0, sizeof(st->bad_secret));
-			count++;
-			reloaded(st->conf.secret, NULL, 0, log, arg);
-		} else {
-			keeping(&err, log, arg);
-			st->bad_secret = now;
+			keeping(&err);
+			w->bad = now;
 		}
 	}
 	return count;
