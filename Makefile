@@ -83,9 +83,9 @@ $(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libnotify.a $(B)/libcore.a
 # Development and CI builds fail on any warning.
 check test test-asan test-valgrind: WERROR = 1
 
-# The quick suite: units, CGI tests and the fuzz corpus replay, in
-# seconds, with the build dependencies only (no web server, browser or
-# node).
+# The quick suite: units, CGI tests and the fuzz corpus replay, in about
+# a minute on two cores, with the build dependencies only (no web server,
+# browser or node).
 check: all $(B)/unit-tests
 	B=$(B) ONLY="unit cgi fuzz-replay" bash tests/run-all.sh
 

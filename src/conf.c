@@ -7,47 +7,95 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "endsession.h"
 
-enum ckey {
-	CK_ISSUER,
-	CK_CLIENTS,
-	CK_JWKS,
-	CK_SECRET,
-	CK_TEMPLATES,
-	CK_SESSION_COOKIES,
-	CK_SID_COOKIE,
-	CK_COOKIE_DOMAIN,
-	CK_COOKIE_PATH,
-	CK_HINT_MAX_AGE,
-	CK_CLOCK_SKEW,
-	CK_JOURNAL,
-	CK_CLIENTS_URL,
-	CK_JWKS_URI,
-	CK_SIGNING_KEY,
-	CK_SIGNING_KID,
-	CK_NOTIFY_STATE,
-	CK_NOTIFY_LOG,
-	CK_NOTIFY_TIMEOUT,
-	CK_NOTIFY_RETRY_MAX,
-	CK_NOTIFY_MAX_AGE,
-	CK_NOTIFY_ALLOW,
-	CK_NOTIFY_METRICS,
-	CK__MAX
+enum ctype {
+	CT_STR,		/* a string, as written */
+	CT_PATH,	/* a path, resolved against the file's folder */
+	CT_SECS,	/* seconds, from min to max */
+	CT_COOKIES,	/* session_cookies: up to LIM_COOKIES names */
+	CT_ALLOW,	/* notify_allow: addresses and CIDR blocks */
 };
 
-static const char *const ckey_names[CK__MAX] = {
-	"issuer", "clients", "jwks", "secret", "templates",
-	"session_cookies", "sid_cookie", "cookie_domain", "cookie_path",
-	"hint_max_age", "clock_skew", "journal", "clients_url", "jwks_uri",
-	"signing_key", "signing_kid", "notify_state", "notify_log",
-	"notify_timeout", "notify_retry_max", "notify_max_age",
-	"notify_allow", "notify_metrics",
+static int	 no_space(const char *);
+static int	 cookie_name(const char *);
+static int	 domain_ok(const char *);
+static int	 path_ok(const char *);
+
+#define OFF(m)	offsetof(struct conf, m)
+
+/*
+ * Every key, in one table: its type, where it goes in struct conf,
+ * whether it is required, its bounds or check, and the message when the
+ * value is refused.  A new key is one line here (and a member of struct
+ * conf); conf_free walks the table too.
+ */
+static const struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	int		 required;
+	long long	 def, min, max;		/* CT_SECS */
+	int		 (*check)(const char *);	/* CT_STR */
+	const char	*bad;
+} ckeys[] = {
+	{ "issuer", CT_STR, OFF(issuer), 1, 0, 0, 0, no_space,
+	    "issuer must not hold spaces" },
+	{ "clients", CT_PATH, OFF(clients), 1, 0, 0, 0, NULL, NULL },
+	{ "jwks", CT_PATH, OFF(jwks), 1, 0, 0, 0, NULL, NULL },
+	{ "secret", CT_PATH, OFF(secret), 1, 0, 0, 0, NULL, NULL },
+	{ "templates", CT_PATH, OFF(templates), 0, 0, 0, 0, NULL, NULL },
+	{ "session_cookies", CT_COOKIES, OFF(session_cookies), 0, 0, 0, 0,
+	    NULL, "session_cookies: expected up to 16 cookie names" },
+	{ "sid_cookie", CT_STR, OFF(sid_cookie), 0, 0, 0, 0, cookie_name,
+	    "sid_cookie: not a cookie name" },
+	{ "cookie_domain", CT_STR, OFF(cookie_domain), 0, 0, 0, 0, domain_ok,
+	    "cookie_domain: not a domain name" },
+	{ "cookie_path", CT_STR, OFF(cookie_path), 0, 0, 0, 0, path_ok,
+	    "cookie_path: must start with '/' and hold no ';' or space" },
+	{ "hint_max_age", CT_SECS, OFF(hint_max_age), 0, HINT_MAX_AGE_DEF, 0,
+	    HINT_MAX_AGE_MAX, NULL,
+	    "hint_max_age: expected seconds, at most ten years" },
+	{ "clock_skew", CT_SECS, OFF(clock_skew), 0, CLOCK_SKEW_DEF, 0,
+	    CLOCK_SKEW_MAX, NULL, "clock_skew: expected seconds, at most 3600" },
+	{ "journal", CT_PATH, OFF(journal), 0, 0, 0, 0, NULL, NULL },
+	{ "clients_url", CT_STR, OFF(clients_url), 0, 0, 0, 0, NULL, NULL },
+	{ "jwks_uri", CT_STR, OFF(jwks_uri), 0, 0, 0, 0, NULL, NULL },
+	{ "signing_key", CT_PATH, OFF(signing_key), 0, 0, 0, 0, NULL, NULL },
+	{ "signing_kid", CT_STR, OFF(signing_kid), 0, 0, 0, 0, NULL, NULL },
+	{ "notify_state", CT_PATH, OFF(notify_state), 0, 0, 0, 0, NULL, NULL },
+	{ "notify_log", CT_PATH, OFF(notify_log), 0, 0, 0, 0, NULL, NULL },
+	{ "notify_timeout", CT_SECS, OFF(notify_timeout), 0, NOTIFY_TIMEOUT_DEF,
+	    1, NOTIFY_TIMEOUT_MAX, NULL,
+	    "notify_timeout: expected seconds, 1 to 300" },
+	{ "notify_retry_max", CT_SECS, OFF(notify_retry_max), 0,
+	    NOTIFY_RETRY_MAX_DEF, 1, NOTIFY_RETRY_MAX_MAX, NULL,
+	    "notify_retry_max: expected seconds, 1 to 86400" },
+	{ "notify_max_age", CT_SECS, OFF(notify_max_age), 0,
+	    NOTIFY_MAX_AGE_DEF, 1, NOTIFY_MAX_AGE_MAX, NULL,
+	    "notify_max_age: expected seconds, 1 to a year" },
+	{ "notify_allow", CT_ALLOW, OFF(notify_allow), 0, 0, 0, 0, NULL, NULL },
+	{ "notify_metrics", CT_PATH, OFF(notify_metrics), 0, 0, 0, 0, NULL,
+	    NULL },
 };
+#define NCKEYS	(sizeof(ckeys) / sizeof(ckeys[0]))
+
+static char **
+str_at(struct conf *c, const struct ckey *k)
+{
+	return (char **)(void *)((char *)c + k->off);
+}
+
+static long long *
+secs_at(struct conf *c, const struct ckey *k)
+{
+	return (long long *)(void *)((char *)c + k->off);
+}
 
 /* RFC 6265 cookie-name: an RFC 9110 token. */
 static int
@@ -55,7 +103,7 @@ cookie_name_ok(const char *s, size_t sz)
 {
 	size_t	 i;
 
-	if (sz == 0 || sz > 128)
+	if (sz == 0 || sz > LIM_COOKIE_NAME)
 		return 0;
 	for (i = 0; i < sz; i++)
 		if (!isalnum((unsigned char)s[i]) &&
@@ -64,13 +112,25 @@ cookie_name_ok(const char *s, size_t sz)
 	return 1;
 }
 
+static int
+cookie_name(const char *s)
+{
+	return cookie_name_ok(s, strlen(s));
+}
+
+static int
+no_space(const char *s)
+{
+	return strpbrk(s, " \t") == NULL;
+}
+
 /* A domain for the cookie Domain attribute: letters, digits, '-', '.'. */
 static int
 domain_ok(const char *s)
 {
 	size_t	 i, sz = strlen(s);
 
-	if (sz == 0 || sz > 253)
+	if (sz == 0 || sz > LIM_DOMAIN)
 		return 0;
 	for (i = 0; i < sz; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
@@ -82,7 +142,7 @@ domain_ok(const char *s)
 static int
 path_ok(const char *s)
 {
-	if (s[0] != '/' || strlen(s) > 1024)
+	if (s[0] != '/' || strlen(s) > LIM_COOKIE_PATH)
 		return 0;
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
@@ -109,7 +169,7 @@ resolve(const char *dir, const char *rel)
 }
 
 static int
-number(const char *v, long long max, long long *out)
+number(const char *v, long long min, long long max, long long *out)
 {
 	char		*end;
 	long long	 n;
@@ -118,7 +178,7 @@ number(const char *v, long long max, long long *out)
 		return 0;
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > max)
+	if (errno != 0 || *end != '\0' || n < min || n > max)
 		return 0;
 	*out = n;
 	return 1;
@@ -138,7 +198,7 @@ cookies(struct conf *c, const char *v)
 			break;
 		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
 			continue;
-		if (!cookie_name_ok(p, (size_t)(e - p)) || n == 16)
+		if (!cookie_name_ok(p, (size_t)(e - p)) || n == LIM_COOKIES)
 			return 0;
 		if ((c->session_cookies[n] = strndup(p, (size_t)(e - p))) ==
 		    NULL)
@@ -154,22 +214,23 @@ int
 conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
     struct es_err *err)
 {
-	char		 dir[PATH_MAX], line[4096];
-	const char	*p, *nl, *slash, *key, *val;
-	char		*eq, *k, *v, *e, *copy, **dst;
-	struct cidr	 allow[LIM_ALLOW];
-	size_t		 ln = 0, len, i, nallow;
-	unsigned	 seen = 0;
-	int		 rc = 0, rel;
+	char			 dir[PATH_MAX], line[LIM_CONF_LINE];
+	const char		*p, *nl, *slash, *key, *val;
+	char			*eq, *k, *v, *e, *copy;
+	const struct ckey	*ck;
+	struct cidr		 allow[LIM_ALLOW];
+	size_t			 ln = 0, len, i, nallow;
+	unsigned char		 seen[NCKEYS];
+	int			 rc = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->hint_max_age = 2592000;
-	c->clock_skew = 60;
-	c->notify_timeout = 5;
-	c->notify_retry_max = 300;
-	c->notify_max_age = 86400;
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < NCKEYS; i++)
+		if (ckeys[i].type == CT_SECS)
+			*secs_at(c, &ckeys[i]) = ckeys[i].def;
 	if ((c->path = strdup(path)) == NULL ||
-	    (c->session_cookies = calloc(16, sizeof(char *))) == NULL) {
+	    (c->session_cookies = calloc(LIM_COOKIES, sizeof(char *))) ==
+	    NULL) {
 		err_set(err, path, 0, "out of memory");
 		goto out;
 	}
@@ -222,18 +283,19 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 		key = k;
 		val = v;
 
-		for (i = 0; i < CK__MAX; i++)
-			if (strcmp(key, ckey_names[i]) == 0)
+		for (i = 0; i < NCKEYS; i++)
+			if (strcmp(key, ckeys[i].name) == 0)
 				break;
-		if (i == CK__MAX) {
+		if (i == NCKEYS) {
 			err_set(err, path, ln, "unknown key \"%.64s\"", key);
 			goto out;
 		}
-		if (seen & (1u << i)) {
+		ck = &ckeys[i];
+		if (seen[i]) {
 			err_set(err, path, ln, "\"%s\" given twice", key);
 			goto out;
 		}
-		seen |= 1u << i;
+		seen[i] = 1;
 		if (*val == '\0') {
 			err_set(err, path, ln, "\"%s\" has no value", key);
 			goto out;
@@ -245,160 +307,51 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 				goto out;
 			}
 
-		/*
-		 * Checks first; then one copy into *dst for string keys,
-		 * resolved against the file's folder for paths (rel).
-		 */
-		dst = NULL;
-		rel = 0;
-		switch (i) {
-		case CK_ISSUER:
-			if (strpbrk(val, " \t") != NULL) {
-				err_set(err, path, ln,
-				    "issuer must not hold spaces");
+		copy = NULL;
+		switch (ck->type) {
+		case CT_SECS:
+			if (!number(val, ck->min, ck->max, secs_at(c, ck))) {
+				err_set(err, path, ln, "%s", ck->bad);
 				goto out;
 			}
-			dst = &c->issuer;
-			break;
-		case CK_CLIENTS:
-			dst = &c->clients;
-			rel = 1;
-			break;
-		case CK_JWKS:
-			dst = &c->jwks;
-			rel = 1;
-			break;
-		case CK_SECRET:
-			dst = &c->secret;
-			rel = 1;
-			break;
-		case CK_TEMPLATES:
-			dst = &c->templates;
-			rel = 1;
-			break;
-		case CK_JOURNAL:
-			dst = &c->journal;
-			rel = 1;
-			break;
-		case CK_SESSION_COOKIES:
+			continue;
+		case CT_COOKIES:
 			if (!cookies(c, val)) {
-				err_set(err, path, ln, "session_cookies: "
-				    "expected up to 16 cookie names");
+				err_set(err, path, ln, "%s", ck->bad);
 				goto out;
 			}
-			break;
-		case CK_SID_COOKIE:
-			if (!cookie_name_ok(val, strlen(val))) {
-				err_set(err, path, ln,
-				    "sid_cookie: not a cookie name");
-				goto out;
-			}
-			dst = &c->sid_cookie;
-			break;
-		case CK_COOKIE_DOMAIN:
-			if (!domain_ok(val)) {
-				err_set(err, path, ln,
-				    "cookie_domain: not a domain name");
-				goto out;
-			}
-			dst = &c->cookie_domain;
-			break;
-		case CK_COOKIE_PATH:
-			if (!path_ok(val)) {
-				err_set(err, path, ln, "cookie_path: must "
-				    "start with '/' and hold no ';' or space");
-				goto out;
-			}
-			dst = &c->cookie_path;
-			break;
-		case CK_HINT_MAX_AGE:
-			if (!number(val, 10LL * 366 * 86400,
-			    &c->hint_max_age)) {
-				err_set(err, path, ln, "hint_max_age: "
-				    "expected seconds, at most ten years");
-				goto out;
-			}
-			break;
-		case CK_CLOCK_SKEW:
-			if (!number(val, 3600, &c->clock_skew)) {
-				err_set(err, path, ln, "clock_skew: "
-				    "expected seconds, at most 3600");
-				goto out;
-			}
-			break;
-		case CK_CLIENTS_URL:
-			dst = &c->clients_url;
-			break;
-		case CK_JWKS_URI:
-			dst = &c->jwks_uri;
-			break;
-		case CK_SIGNING_KEY:
-			dst = &c->signing_key;
-			rel = 1;
-			break;
-		case CK_SIGNING_KID:
-			dst = &c->signing_kid;
-			break;
-		case CK_NOTIFY_STATE:
-			dst = &c->notify_state;
-			rel = 1;
-			break;
-		case CK_NOTIFY_LOG:
-			dst = &c->notify_log;
-			rel = 1;
-			break;
-		case CK_NOTIFY_METRICS:
-			dst = &c->notify_metrics;
-			rel = 1;
-			break;
-		case CK_NOTIFY_TIMEOUT:
-			if (!number(val, 300, &c->notify_timeout) ||
-			    c->notify_timeout == 0) {
-				err_set(err, path, ln, "notify_timeout: "
-				    "expected seconds, 1 to 300");
-				goto out;
-			}
-			break;
-		case CK_NOTIFY_RETRY_MAX:
-			if (!number(val, 86400, &c->notify_retry_max) ||
-			    c->notify_retry_max == 0) {
-				err_set(err, path, ln, "notify_retry_max: "
-				    "expected seconds, 1 to 86400");
-				goto out;
-			}
-			break;
-		case CK_NOTIFY_MAX_AGE:
-			if (!number(val, 366LL * 86400, &c->notify_max_age) ||
-			    c->notify_max_age == 0) {
-				err_set(err, path, ln, "notify_max_age: "
-				    "expected seconds, 1 to a year");
-				goto out;
-			}
-			break;
-		case CK_NOTIFY_ALLOW:
+			continue;
+		case CT_ALLOW:
 			if (!addr_parse_list(val, allow, &nallow, &key)) {
 				err_set(err, path, ln, "notify_allow: \"%.64s\" "
 				    "is not an IP address or CIDR block (or "
 				    "more than %d of them)", key, LIM_ALLOW);
 				goto out;
 			}
-			dst = &c->notify_allow;
+			copy = strdup(val);
+			break;
+		case CT_STR:
+			if (ck->check != NULL && !ck->check(val)) {
+				err_set(err, path, ln, "%s", ck->bad);
+				goto out;
+			}
+			copy = strdup(val);
+			break;
+		case CT_PATH:
+			copy = resolve(dir, val);
 			break;
 		}
-		if (dst == NULL)
-			continue;
-		if ((copy = rel ? resolve(dir, val) : strdup(val)) == NULL) {
+		if (copy == NULL) {
 			err_set(err, path, ln, "out of memory");
 			goto out;
 		}
-		*dst = copy;
+		*str_at(c, ck) = copy;
 	}
 
-	for (i = 0; i < CK__MAX; i++)
-		if ((i == CK_ISSUER || i == CK_CLIENTS || i == CK_JWKS ||
-		    i == CK_SECRET) && !(seen & (1u << i))) {
+	for (i = 0; i < NCKEYS; i++)
+		if (ckeys[i].required && !seen[i]) {
 			err_set(err, path, 0, "required key \"%s\" missing",
-			    ckey_names[i]);
+			    ckeys[i].name);
 			goto out;
 		}
 	/* Back-Channel Logout: the journal is the queue, the state its cursor. */
@@ -445,26 +398,13 @@ conf_free(struct conf *c)
 	size_t	 i;
 
 	free(c->path);
-	free(c->issuer);
-	free(c->clients);
-	free(c->jwks);
-	free(c->secret);
-	free(c->templates);
-	free(c->journal);
+	for (i = 0; i < NCKEYS; i++)
+		if (ckeys[i].type == CT_STR || ckeys[i].type == CT_PATH ||
+		    ckeys[i].type == CT_ALLOW)
+			free(*str_at(c, &ckeys[i]));
 	if (c->session_cookies != NULL)
 		for (i = 0; i < c->session_cookiesz; i++)
 			free(c->session_cookies[i]);
 	free(c->session_cookies);
-	free(c->sid_cookie);
-	free(c->cookie_domain);
-	free(c->cookie_path);
-	free(c->clients_url);
-	free(c->jwks_uri);
-	free(c->signing_key);
-	free(c->signing_kid);
-	free(c->notify_state);
-	free(c->notify_log);
-	free(c->notify_metrics);
-	free(c->notify_allow);
 	memset(c, 0, sizeof(*c));
 }
