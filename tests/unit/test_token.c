@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "unit.h"
 #include "endsession.h"
 #include "keys.h"
@@ -182,7 +184,67 @@ test_key_size(void)
 	token_key_free(tk);
 }
 
+/* The tag's message, as token.c feeds it: label, expiry, each field. */
+static size_t
+message(const struct token_fields *f, const unsigned char exp[8],
+    unsigned char *m)
+{
+	static const unsigned char	 label[] = "endsession confirm v2";
+	const struct val		*v[6] = { &f->client_id, &f->plru,
+	    &f->state, &f->ui_locales, &f->browser_sid, &f->cookie };
+	size_t				 n = 0, i;
+	int				 b;
+
+	memcpy(m, label, sizeof(label));
+	n += sizeof(label);
+	memcpy(m + n, exp, 8);
+	n += 8;
+	for (i = 0; i < 6; i++) {
+		for (b = 0; b < 8; b++)
+			m[n++] = (unsigned char)((uint64_t)v[i]->sz >>
+			    (56 - 8 * b));
+		memcpy(m + n, v[i]->p, v[i]->sz);
+		n += v[i]->sz;
+	}
+	return n;
+}
+
+/*
+ * token.c computes HMAC-SHA256 itself from pad states made once: the tag
+ * must equal OpenSSL's own HMAC of the same message, for a secret shorter
+ * than a block and for one longer (hashed first, RFC 2104 section 2).
+ */
+static void
+test_hmac_reference(void)
+{
+	unsigned char		 key[100], raw[TOKEN_RAWSZ + 3], m[512], want[32];
+	size_t			 sizes[] = { 32, 64, 65, 100 }, k, rawsz, msz, wsz;
+	struct token_key	*tk;
+	struct token_fields	 f;
+	char			 tok[TOKEN_SZ + 1];
+
+	for (k = 0; k < sizeof(key); k++)
+		key[k] = (unsigned char)(k * 7 + 1);
+	fields(&f);
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		tk = token_key_new(key, sizes[k]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tk);
+		CU_ASSERT_EQUAL_FATAL(token_mint(tk, &f, NOW + TOKEN_TTL, tok),
+		    1);
+		CU_ASSERT_FATAL(b64url_decode(tok, TOKEN_SZ, raw, sizeof(raw),
+		    &rawsz) && rawsz == TOKEN_RAWSZ);
+		msz = message(&f, raw, m);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(EVP_Q_mac(NULL, "HMAC", NULL,
+		    "SHA256", NULL, key, sizes[k], m, msz, want, sizeof(want),
+		    &wsz));
+		CU_ASSERT_EQUAL(wsz, 32);
+		CU_ASSERT_EQUAL(memcmp(want, raw + 8, 32), 0);
+		token_key_free(tk);
+	}
+}
+
 UNIT_SUITE("token",
+	{ "HMAC equals OpenSSL's", test_hmac_reference },
 	{ "mint, check, expiry", test_roundtrip },
 	{ "every field bound", test_fields_bound },
 	{ "garbled, missing, another secret", test_garbled },
