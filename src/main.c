@@ -113,28 +113,74 @@ content_length(const char *v)
 }
 
 /*
+ * The journal stays open between sign-outs (an open and a close per
+ * sign-out cost about twice the write).  It is opened again when the
+ * configuration names another file, when the path no longer leads to
+ * the file we hold (rotated, removed, replaced) and after a failed write.
+ */
+static struct {
+	int		 fd;
+	char		*path;
+	dev_t		 dev;
+	ino_t		 ino;
+} jr = { -1, NULL, 0, 0 };
+
+static void
+journal_close(void)
+{
+	if (jr.fd != -1)
+		close(jr.fd);
+	jr.fd = -1;
+	free(jr.path);
+	jr.path = NULL;
+}
+
+/* 1 when jr holds the file that path leads to now. */
+static int
+journal_current(const char *path)
+{
+	struct stat	 st;
+
+	return jr.fd != -1 && strcmp(jr.path, path) == 0 &&
+	    stat(path, &st) == 0 && st.st_dev == jr.dev &&
+	    st.st_ino == jr.ino;
+}
+
+/*
  * Appends line to the journal with one write (docs/design.md section 8).
  * Returns 1 when the whole line was written.
  */
 static int
 journal(const char *path, const struct buf *line)
 {
-	ssize_t	 n;
-	int	 fd;
+	struct stat	 st;
+	ssize_t		 n;
 
 	if (path == NULL)
 		return 0;
-	if ((fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
-		log_warnx("journal %s: %s", path, strerror(errno));
-		return 0;
+	if (!journal_current(path)) {
+		journal_close();
+		if ((jr.fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
+			log_warnx("journal %s: %s", path, strerror(errno));
+			return 0;
+		}
+		if (fstat(jr.fd, &st) == -1 ||
+		    (jr.path = strdup(path)) == NULL) {
+			log_warnx("journal %s: %s", path, strerror(errno));
+			journal_close();
+			return 0;
+		}
+		jr.dev = st.st_dev;
+		jr.ino = st.st_ino;
 	}
-	n = write(fd, line->p, line->sz);
+	n = write(jr.fd, line->p, line->sz);
 	if (n != (ssize_t)line->sz) {
 		log_warnx("journal %s: %s", path, n == -1 ? strerror(errno) :
 		    "short write");
+		journal_close();	/* and open it again next time */
+		return 0;
 	}
-	close(fd);
-	return n == (ssize_t)line->sz;
+	return 1;
 }
 
 /*
@@ -473,6 +519,7 @@ main(int argc, char *argv[])
 		FCGX_Free(&rq, 1);
 		rc = 0;
 	}
+	journal_close();
 	state_free(&st);
 out:
 	buf_free(&out);

@@ -141,6 +141,22 @@ for i in 1 2 3 4; do
 done
 eq "journal back: four lines" $((j0 + 4)) "$(jlines)"
 
+# Rotation: a child keeps the journal open between sign-outs, so it must
+# notice the file was renamed away (logrotate without copytruncate) or
+# removed, and write its next line to a new file at the configured path.
+for how in rename remove; do
+	for i in 1 2 3 4; do fc jr0 -q "id_token_hint=$HINT"; done
+	old=$(jlines)
+	if [ "$how" = rename ]; then mv "$T/journal.log" "$T/journal.log.1"; else rm "$T/journal.log"; fi
+	for i in 1 2 3 4; do
+		fc jr -q "id_token_hint=$HINT"
+		eq "journal $how: S ($i)" 200 "$ST"
+	done
+	eq "journal $how: four lines in the new file" 4 "$(jlines)"
+	[ "$how" = rename ] && eq "journal rename: the old file got nothing more" "$old" "$(wc -l < "$T/journal.log.1")"
+done
+rm -f "$T/journal.log.1"
+
 # As root, a 0500 folder stops nobody: run a separate child as "nobody"
 # with its journal in a folder it owns but may not write (mode 0500).
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
