@@ -62,7 +62,8 @@ static const struct ckey {
 	    HINT_MAX_AGE_MAX, NULL,
 	    "hint_max_age: expected seconds, at most ten years" },
 	{ "clock_skew", CT_SECS, OFF(clock_skew), 0, CLOCK_SKEW_DEF, 0,
-	    CLOCK_SKEW_MAX, NULL, "clock_skew: expected seconds, at most 3600" },
+	    CLOCK_SKEW_MAX, NULL,
+	    "clock_skew: expected seconds, at most 3600" },
 	{ "journal", CT_PATH, OFF(journal), 0, 0, 0, 0, NULL, NULL },
 	{ "clients_url", CT_STR, OFF(clients_url), 0, 0, 0, 0, NULL, NULL },
 	{ "jwks_uri", CT_STR, OFF(jwks_uri), 0, 0, 0, 0, NULL, NULL },
@@ -186,7 +187,7 @@ number(const char *v, long long min, long long max, long long *out)
 
 /* Splits session_cookies into names; 0 on a bad name. */
 static int
-cookies(struct conf *c, const char *v)
+session_cookies_parse(struct conf *c, const char *v)
 {
 	const char	*p = v, *e;
 	size_t		 n = 0;
@@ -316,7 +317,7 @@ conf_parse(const char *buf, size_t sz, const char *path, struct conf *c,
 			}
 			continue;
 		case CT_COOKIES:
-			if (!cookies(c, val)) {
+			if (!session_cookies_parse(c, val)) {
 				err_set(err, path, ln, "%s", ck->bad);
 				goto out;
 			}

@@ -27,7 +27,7 @@ const char *const reason_names[WHY__MAX] = {
 };
 
 static void
-error(struct decision *d, enum reason why)
+refuse(struct decision *d, enum reason why)
 {
 	d->out = OUT_ERROR;
 	d->why = why;
@@ -40,7 +40,7 @@ static void
 fields_of(const struct req *r, struct token_fields *f)
 {
 	f->client_id = r->p[P_CLIENT_ID];
-	f->plru = r->p[P_PLRU];
+	f->plru = r->p[P_LOGOUT_URI];
 	f->state = r->p[P_STATE];
 	f->ui_locales = r->p[P_UI_LOCALES];
 	f->browser_sid.p = r->browser_sid;
@@ -95,23 +95,23 @@ confirmed(const struct state *st, struct req *r, time_t now,
     struct decision *d)
 {
 	struct token_fields	 f;
-	const struct val	*plru = &r->p[P_PLRU];
+	const struct val	*plru = &r->p[P_LOGOUT_URI];
 
 	if (r->method != M_POST) {
-		error(d, WHY_CONFIRM_GET);
+		refuse(d, WHY_CONFIRM_GET);
 		return;
 	}
 	if (r->p[P_ID_TOKEN_HINT].p != NULL) {
-		error(d, WHY_HINT_IN_CONFIRM);
+		refuse(d, WHY_HINT_IN_CONFIRM);
 		return;
 	}
 	/* Our own page posts same-origin; anything else is forged. */
 	if (r->cross_site) {
-		error(d, WHY_CROSS_SITE);
+		refuse(d, WHY_CROSS_SITE);
 		return;
 	}
 	if (r->foreign_origin) {
-		error(d, WHY_FOREIGN_ORIGIN);
+		refuse(d, WHY_FOREIGN_ORIGIN);
 		return;
 	}
 	/*
@@ -121,11 +121,11 @@ confirmed(const struct state *st, struct req *r, time_t now,
 	 * (SameSite=Strict), and a form loaded elsewhere names another.
 	 */
 	if (r->confirm_cookie == NULL) {
-		error(d, WHY_NO_COOKIE);
+		refuse(d, WHY_NO_COOKIE);
 		return;
 	}
 	if (!unwrap(r)) {
-		error(d, WHY_MALFORMED);
+		refuse(d, WHY_MALFORMED);
 		return;
 	}
 	fields_of(r, &f);
@@ -134,21 +134,21 @@ confirmed(const struct state *st, struct req *r, time_t now,
 	case TOKEN_OK:
 		break;
 	case TOKEN_EXPIRED:
-		error(d, WHY_TOKEN_EXPIRED);
+		refuse(d, WHY_TOKEN_EXPIRED);
 		return;
 	default:
-		error(d, WHY_TOKEN_BAD);
+		refuse(d, WHY_TOKEN_BAD);
 		return;
 	}
 	/* The registry may have changed since the page was shown. */
 	if (r->p[P_CLIENT_ID].p != NULL && (d->client = clients_find(st->reg,
 	    r->p[P_CLIENT_ID].p, r->p[P_CLIENT_ID].sz)) == NULL) {
-		error(d, WHY_CLIENT_UNKNOWN);
+		refuse(d, WHY_CLIENT_UNKNOWN);
 		return;
 	}
 	if (plru->p != NULL && (d->redir = client_redir(d->client, plru->p,
 	    plru->sz)) == NULL) {
-		error(d, WHY_URI_NOT_REGISTERED);
+		refuse(d, WHY_URI_NOT_REGISTERED);
 		return;
 	}
 	d->out = d->redir != NULL ? OUT_REDIRECT : OUT_SIGNED_OUT;
@@ -186,7 +186,7 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	struct hint		 h;
 	const struct val	*hint = &r->p[P_ID_TOKEN_HINT];
 	const struct val	*cid = &r->p[P_CLIENT_ID];
-	const struct val	*plru = &r->p[P_PLRU];
+	const struct val	*plru = &r->p[P_LOGOUT_URI];
 	int			 valid = 0;
 	size_t			 i;
 
@@ -197,7 +197,8 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 		return;
 	}
 	if (r->err != REQ_OK) {
-		error(d, r->err == REQ_FORM && (r->form_err == FORM_TOO_LARGE ||
+		refuse(d, r->err == REQ_FORM &&
+		    (r->form_err == FORM_TOO_LARGE ||
 		    r->form_err == FORM_TOO_MANY ||
 		    r->form_err == FORM_VALUE_TOO_LONG) ? WHY_TOO_LARGE :
 		    WHY_MALFORMED);
@@ -215,7 +216,7 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 
 	if (cid->p != NULL &&
 	    (d->client = clients_find(st->reg, cid->p, cid->sz)) == NULL) {
-		error(d, WHY_CLIENT_UNKNOWN);
+		refuse(d, WHY_CLIENT_UNKNOWN);
 		return;
 	}
 	if (hint->p != NULL) {
@@ -236,7 +237,7 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 				    d->client->idsz) == 0)
 					break;
 			if (i == h.audsz) {
-				error(d, WHY_CLIENT_NOT_AUD);
+				refuse(d, WHY_CLIENT_NOT_AUD);
 				return;
 			}
 		} else
@@ -246,12 +247,12 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	}
 	if (plru->p != NULL) {
 		if (d->client == NULL) {
-			error(d, WHY_URI_NO_CLIENT);
+			refuse(d, WHY_URI_NO_CLIENT);
 			return;
 		}
 		if ((d->redir = client_redir(d->client, plru->p, plru->sz)) ==
 		    NULL) {
-			error(d, WHY_URI_NOT_REGISTERED);
+			refuse(d, WHY_URI_NOT_REGISTERED);
 			return;
 		}
 	}

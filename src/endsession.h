@@ -235,7 +235,7 @@ const struct json *json_get(const struct json *obj, const char *key);
 enum param {
 	P_ID_TOKEN_HINT,
 	P_CLIENT_ID,
-	P_PLRU,			/* post_logout_redirect_uri */
+	P_LOGOUT_URI,			/* post_logout_redirect_uri */
 	P_STATE,
 	P_UI_LOCALES,
 	P_LOGOUT_HINT,

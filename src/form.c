@@ -12,7 +12,7 @@
 const char *const param_names[P__MAX] = {
 	"id_token_hint",		/* P_ID_TOKEN_HINT */
 	"client_id",			/* P_CLIENT_ID */
-	"post_logout_redirect_uri",	/* P_PLRU */
+	"post_logout_redirect_uri",	/* P_LOGOUT_URI */
 	"state",			/* P_STATE */
 	"ui_locales",			/* P_UI_LOCALES */
 	"logout_hint",			/* P_LOGOUT_HINT */

@@ -120,7 +120,7 @@ static const struct json_keep claims_keep[] = {
  * ignore.  Sets *alg and *kid.
  */
 static enum hint_res
-header(const struct json *h, enum alg *alg, const struct json **kid)
+jws_header(const struct json *h, enum alg *alg, const struct json **kid)
 {
 	const struct json_keep	*m;
 	const struct json	*a, *t;
@@ -287,7 +287,7 @@ hint_check(const struct hint_ctx *hc, const char *tok, size_t toksz,
 	    &sigsz)) == NULL)
 		return HINT_FORM;
 
-	res = header(json_parse_keep(ar, header_keep, (const char *)hdr,
+	res = jws_header(json_parse_keep(ar, header_keep, (const char *)hdr,
 	    hdrsz, &off, msg, sizeof(msg)), &alg, &kid);
 	if (res != HINT_VALID)
 		return res;

@@ -2,7 +2,7 @@
  * render.c - a decision becomes a CGI response: Status, headers, body
  * (docs/design.md section 7), and a sign-out becomes a journal line (section
  * 8).  All output is built in one buffer, so the caller sends it with one
- * write.  Every header goes through header(), which refuses CR, LF, NUL.
+ * write.  Every header goes through put_header(), which refuses CR, LF, NUL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +90,7 @@ render_message(enum locale loc, enum reason why)
 
 /* "Name: value\r\n", or 0 if the value holds CR, LF or NUL. */
 static int
-header(struct buf *b, const char *name, const char *v, size_t sz)
+put_header(struct buf *b, const char *name, const char *v, size_t sz)
 {
 	size_t	 i;
 
@@ -107,12 +107,12 @@ header(struct buf *b, const char *name, const char *v, size_t sz)
 static int
 headers(struct buf *b, const char *name, const char *v)
 {
-	return header(b, name, v, strlen(v));
+	return put_header(b, name, v, strlen(v));
 }
 
 /* Expires each configured session cookie (RFC 6265 section 4.1.2). */
 static int
-cookies(const struct conf *c, struct buf *b)
+expiring_cookies(const struct conf *c, struct buf *b)
 {
 	struct buf	 v = { NULL, 0, 0, 0 };
 	size_t		 i;
@@ -131,7 +131,7 @@ cookies(const struct conf *c, struct buf *b)
 			buf_adds(&v, c->cookie_domain);
 		}
 		buf_adds(&v, "; Secure; HttpOnly; SameSite=Lax");
-		ok = !v.oom && header(b, "Set-Cookie", v.p, v.sz);
+		ok = !v.oom && put_header(b, "Set-Cookie", v.p, v.sz);
 	}
 	buf_free(&v);
 	return ok;
@@ -159,7 +159,7 @@ location(const struct req *r, const struct redir *rd, struct buf *b)
 		buf_adds(&v, "state=");
 		url_esc(&v, st->p, st->sz);
 	}
-	ok = !v.oom && header(b, "Location", v.p, v.sz);
+	ok = !v.oom && put_header(b, "Location", v.p, v.sz);
 	buf_free(&v);
 	return ok;
 }
@@ -208,7 +208,7 @@ confirm_cookie(const struct decision *d, struct buf *b)
 	n = snprintf(v, sizeof(v), "%s=%s; Max-Age=%d; Path=/; Secure; "
 	    "HttpOnly; SameSite=Strict", CONFIRM_COOKIE, d->cookie, TOKEN_TTL);
 	return n > 0 && (size_t)n < sizeof(v) && d->cookie[0] != '\0' &&
-	    header(b, "Set-Cookie", v, (size_t)n);
+	    put_header(b, "Set-Cookie", v, (size_t)n);
 }
 
 static int
@@ -267,7 +267,7 @@ page(const struct state *st, const struct req *r, const struct decision *d,
 		goto out;
 
 	if (!headers(b, "Content-Type", "text/html; charset=utf-8") ||
-	    !header(b, "Content-Security-Policy", csp.p, csp.sz) ||
+	    !put_header(b, "Content-Security-Policy", csp.p, csp.sz) ||
 	    !headers(b, "X-Frame-Options", "DENY") ||
 	    !headers(b, "Referrer-Policy", "no-referrer") ||
 	    !headers(b, "X-Content-Type-Options", "nosniff") ||
@@ -305,7 +305,7 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 		buf_adds(b, r->method == M_POST ? "Status: 303 See Other\r\n" :
 		    "Status: 302 Found\r\n");
 		ok = location(r, d->redir, b) &&
-		    cookies(&st->conf, b) &&
+		    expiring_cookies(&st->conf, b) &&
 		    headers(b, "Cache-Control", "no-store") &&
 		    headers(b, "Referrer-Policy", "no-referrer") &&
 		    headers(b, "Content-Length", "0");
@@ -313,7 +313,7 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 		break;
 	case OUT_SIGNED_OUT:
 		buf_adds(b, "Status: 200 OK\r\n");
-		ok = cookies(&st->conf, b) &&
+		ok = expiring_cookies(&st->conf, b) &&
 		    headers(b, "Cache-Control", "no-store") &&
 		    page(st, r, d, PAGE_SIGNED_OUT, b);
 		break;

@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (r.p[P_CONFIRM].p != NULL) {
 			f.client_id = r.p[P_CLIENT_ID];
-			f.plru = r.p[P_PLRU];
+			f.plru = r.p[P_LOGOUT_URI];
 			f.state = r.p[P_STATE];
 			f.ui_locales = r.p[P_UI_LOCALES];
 			f.browser_sid.p = r.browser_sid;

@@ -286,8 +286,8 @@ test_long_encoded_name(void)
 	buf_adds(&b, long_pl);
 	buf_adds(&b, "=https://a/");
 	CU_ASSERT_EQUAL(form_parse(&ar, b.p, b.sz, LIM_QUERY_SZ, v), FORM_OK);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v[P_PLRU].p);
-	CU_ASSERT_STRING_EQUAL(v[P_PLRU].p, "https://a/");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v[P_LOGOUT_URI].p);
+	CU_ASSERT_STRING_EQUAL(v[P_LOGOUT_URI].p, "https://a/");
 	buf_reset(&b);
 	buf_adds(&b, "post_logout_redirect_uri=https://a/&");
 	buf_adds(&b, long_pl);
