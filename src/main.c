@@ -139,11 +139,11 @@ journal_close(void)
 static int
 journal_current(const char *path)
 {
-	struct stat	 st;
+	struct stat	 sb;
 
 	return jr.fd != -1 && strcmp(jr.path, path) == 0 &&
-	    stat(path, &st) == 0 && st.st_dev == jr.dev &&
-	    st.st_ino == jr.ino;
+	    stat(path, &sb) == 0 && sb.st_dev == jr.dev &&
+	    sb.st_ino == jr.ino;
 }
 
 /*
@@ -153,7 +153,7 @@ journal_current(const char *path)
 static int
 journal(const char *path, const struct buf *line)
 {
-	struct stat	 st;
+	struct stat	 sb;
 	ssize_t		 n;
 
 	if (path == NULL)
@@ -164,14 +164,14 @@ journal(const char *path, const struct buf *line)
 			log_warnx("journal %s: %s", path, strerror(errno));
 			return 0;
 		}
-		if (fstat(jr.fd, &st) == -1 ||
+		if (fstat(jr.fd, &sb) == -1 ||
 		    (jr.path = strdup(path)) == NULL) {
 			log_warnx("journal %s: %s", path, strerror(errno));
 			journal_close();
 			return 0;
 		}
-		jr.dev = st.st_dev;
-		jr.ino = st.st_ino;
+		jr.dev = sb.st_dev;
+		jr.ino = sb.st_ino;
 	}
 	n = write(jr.fd, line->p, line->sz);
 	if (n != (ssize_t)line->sz) {

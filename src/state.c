@@ -18,18 +18,18 @@
 static int
 stamp_of(const char *path, struct stamp *s)
 {
-	struct stat	 st;
+	struct stat	 sb;
 
 	memset(s, 0, sizeof(*s));
-	if (stat(path, &st) == -1)
+	if (stat(path, &sb) == -1)
 		return 0;
-	s->dev = (uint64_t)st.st_dev;
-	s->ino = (uint64_t)st.st_ino;
-	s->size = (int64_t)st.st_size;
-	s->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-	    st.st_mtim.tv_nsec;
-	s->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
-	    st.st_ctim.tv_nsec;
+	s->dev = (uint64_t)sb.st_dev;
+	s->ino = (uint64_t)sb.st_ino;
+	s->size = (int64_t)sb.st_size;
+	s->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+	    sb.st_mtim.tv_nsec;
+	s->ctime_ns = (int64_t)sb.st_ctim.tv_sec * 1000000000 +
+	    sb.st_ctim.tv_nsec;
 	return 1;
 }
 
