@@ -86,6 +86,7 @@ rsa_key(const struct json *jwk, struct key *k, enum jwks_check chk,
 	OSSL_PARAM_BLD	*bld = NULL;
 	EVP_PKEY	*pk = NULL;
 	EVP_PKEY_CTX	*ctx = NULL;
+	int		 ok = 0;
 
 	if ((n = member_bytes(jwk, "n", &nsz)) == NULL ||
 	    (e = member_bytes(jwk, "e", &esz)) == NULL) {
@@ -120,26 +121,25 @@ rsa_key(const struct json *jwk, struct key *k, enum jwks_check chk,
 	 */
 	if (!(n[nsz - 1] & 1) || !(e[esz - 1] & 1) || (esz == 1 && e[0] < 3)) {
 		*why = "RSA modulus or exponent even, or exponent below 3";
-		EVP_PKEY_free(pk);
-		pk = NULL;
 		goto out;
 	}
 	if (chk == JWKS_FULL &&
 	    ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) == NULL ||
 	    EVP_PKEY_public_check(ctx) != 1)) {
 		*why = "RSA public key check failed";
-		EVP_PKEY_free(pk);
-		pk = NULL;
 		goto out;
 	}
 	if ((k->bits = EVP_PKEY_get_bits(pk)) < 2048) {
 		*why = "RSA modulus shorter than 2048 bits";
-		EVP_PKEY_free(pk);
-		pk = NULL;
 		goto out;
 	}
 	k->algs = RSA_ALGS;
+	ok = 1;
 out:
+	if (!ok) {
+		EVP_PKEY_free(pk);
+		pk = NULL;
+	}
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
@@ -375,8 +375,7 @@ jwks_parse(const char *buf, size_t sz, const char *path, enum jwks_check chk,
 		if (alg != NULL) {
 			a = alg_find(alg->s, alg->sz);
 			if (a == ALG__MAX || !(k->algs & (1u << a))) {
-				EVP_PKEY_free(k->pk);
-				memset(k, 0, sizeof(*k));
+				key_free(k);
 				if (strncmp(alg->s, "HS", 2) == 0 ||
 				    strcmp(alg->s, "none") == 0 ||
 				    a != ALG__MAX) {
@@ -391,8 +390,7 @@ jwks_parse(const char *buf, size_t sz, const char *path, enum jwks_check chk,
 			k->algs = 1u << a;
 		}
 		if (kid != NULL && (k->kid = strndup(kid->s, kid->sz)) == NULL) {
-			EVP_PKEY_free(k->pk);
-			k->pk = NULL;
+			key_free(k);
 			err_set(err, path, 0, "out of memory");
 			goto out;
 		}
