@@ -22,18 +22,6 @@ cpu_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-/* The key of kid in ks, or NULL. */
-static const struct key *
-by_kid(const struct keyset *ks, const char *kid)
-{
-	size_t	 i;
-
-	for (i = 0; i < ks->n; i++)
-		if (ks->keys[i].kid != NULL && strcmp(ks->keys[i].kid, kid) == 0)
-			return &ks->keys[i];
-	return NULL;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -58,7 +46,7 @@ main(int argc, char *argv[])
 	}
 	for (h = 0; h < 2; h++) {
 		tok = argv[2 + h];
-		if ((k = by_kid(ks, kids[h])) == NULL ||
+		if ((k = jwks_pick(ks, kids[h], strlen(kids[h]), algs[h])) == NULL ||
 		    (dot2 = strrchr(tok, '.')) == NULL ||
 		    !b64url_decode(dot2 + 1, strlen(dot2 + 1), sig, sizeof(sig),
 		    &sigsz) ||

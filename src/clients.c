@@ -377,6 +377,17 @@ clients_load(const char *path, struct es_err *err)
 }
 
 void
+clients_describe(const struct registry *reg, struct buf *b)
+{
+	size_t	 i, uris = 0;
+
+	for (i = 0; i < reg->n; i++)
+		uris += reg->clients[i].urisz;
+	buf_addf(b, "%zu clients, %zu post-logout redirect URIs", reg->n,
+	    uris);
+}
+
+void
 clients_free(struct registry *reg)
 {
 	if (reg == NULL)

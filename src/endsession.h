@@ -1,11 +1,16 @@
 /*
- * endsession.h - the map of the program, module by module.
+ * endsession.h - the map of both programs, module by module.
  *
- * The core (form, json, conf, clients, jwks, hint, token, decide, render)
- * does no I/O and reads no clock: callers pass bytes and "now" in.
- * main.c and io.c are the only code that touches the environment,
- * stdin/stdout and libfcgi.  Values travel as (pointer, size); a C string
- * is used only once it is known to hold no NUL.
+ * The pure core (form, req, json, b64url, utf8, hint, token, decide,
+ * render, tmpl's rendering, html, locale, jline, ltoken, addr) does no I/O
+ * and reads no clock: callers pass bytes and "now" in.  The loaders (conf,
+ * clients, jwks, tmpl, state, sign) read files; log.c writes diagnostics;
+ * sandbox.c restricts the process.  All of that is libcore.a, shared by
+ * both programs.  main.c (the endpoint: CGI and FastCGI, the journal) is
+ * the only code that touches the environment, stdin/stdout and libfcgi;
+ * notify_main.c with jfollow, nstate and deliver (libnotify.a: inotify,
+ * SQLite, libcurl) is the notifier.  Values travel as (pointer, size); a C
+ * string is used only once it is known to hold no NUL.
  */
 #ifndef ENDSESSION_H
 #define ENDSESSION_H
@@ -430,6 +435,8 @@ const struct client *clients_find(const struct registry *, const char *,
 /* The registered URI equal, byte for byte, to uri; or NULL. */
 const struct redir *client_redir(const struct client *, const char *,
 		    size_t);
+/* Writes "N clients, N post-logout redirect URIs", for --check. */
+void		 clients_describe(const struct registry *, struct buf *);
 void		 clients_free(struct registry *);
 
 /* ---------------------------------------------------------------- jwks.c */
@@ -484,6 +491,13 @@ struct keyset	*jwks_parse(const char *buf, size_t sz, const char *path,
 struct keyset	*jwks_load(const char *path, enum jwks_check,
 		    struct es_err *);
 void		 jwks_free(struct keyset *);
+/*
+ * The key a JWS names: by kid (kidsz bytes) when kid is not NULL; without
+ * one, the only key that allows alg (NULL when none or several do).  The
+ * caller still checks that the key allows alg.
+ */
+const struct key *jwks_pick(const struct keyset *, const char *kid,
+		    size_t kidsz, enum alg);
 /* Writes "kid (alg alg ...)" descriptions of the keys, for --check. */
 void		 jwks_describe(const struct keyset *, struct buf *);
 

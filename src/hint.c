@@ -144,32 +144,6 @@ jws_header(const struct json *h, enum alg *alg, const struct json **kid)
 	return HINT_VALID;
 }
 
-/* The key named by kid; without kid, the only key that allows alg. */
-static const struct key *
-pick_key(const struct keyset *ks, const struct json *kid, enum alg alg)
-{
-	const struct key	*k = NULL;
-	size_t			 i;
-
-	if (ks == NULL)
-		return NULL;
-	for (i = 0; i < ks->n; i++) {
-		if (kid != NULL) {
-			if (ks->keys[i].kid != NULL &&
-			    strlen(ks->keys[i].kid) == kid->sz &&
-			    memcmp(ks->keys[i].kid, kid->s, kid->sz) == 0)
-				return &ks->keys[i];
-			continue;
-		}
-		if (!(ks->keys[i].algs & (1u << alg)))
-			continue;
-		if (k != NULL)
-			return NULL;	/* ambiguous */
-		k = &ks->keys[i];
-	}
-	return k;
-}
-
 static enum hint_res
 claims(const struct hint_ctx *hc, const struct json *c, time_t now,
     struct arena *ar, struct hint *h)
@@ -291,7 +265,8 @@ hint_check(const struct hint_ctx *hc, const char *tok, size_t toksz,
 	    hdrsz, &off, msg, sizeof(msg)), &alg, &kid);
 	if (res != HINT_VALID)
 		return res;
-	if ((k = pick_key(hc->keys, kid, alg)) == NULL)
+	if ((k = jwks_pick(hc->keys, kid != NULL ? kid->s : NULL,
+	    kid != NULL ? kid->sz : 0, alg)) == NULL)
 		return HINT_KID;
 	if (!(k->algs & (1u << alg)))
 		return HINT_ALG_KEY;

@@ -451,6 +451,32 @@ jwks_free(struct keyset *ks)
 	free(ks);
 }
 
+const struct key *
+jwks_pick(const struct keyset *ks, const char *kid, size_t kidsz,
+    enum alg alg)
+{
+	const struct key	*k = NULL;
+	size_t			 i;
+
+	if (ks == NULL)
+		return NULL;
+	for (i = 0; i < ks->n; i++) {
+		if (kid != NULL) {
+			if (ks->keys[i].kid != NULL &&
+			    strlen(ks->keys[i].kid) == kidsz &&
+			    memcmp(ks->keys[i].kid, kid, kidsz) == 0)
+				return &ks->keys[i];
+			continue;
+		}
+		if (!(ks->keys[i].algs & (1u << alg)))
+			continue;
+		if (k != NULL)
+			return NULL;	/* ambiguous */
+		k = &ks->keys[i];
+	}
+	return k;
+}
+
 void
 jwks_describe(const struct keyset *ks, struct buf *b)
 {

@@ -377,21 +377,21 @@ check(const char *conf)
 	struct es_err	 err;
 	struct buf	 b = { NULL, 0, 0, 0 }, e1 = { NULL, 0, 0, 0 };
 	struct buf	 e2 = { NULL, 0, 0, 0 };
-	size_t		 i, uris = 0;
+	size_t		 i;
 	int		 rc = 0;
 
 	if (!state_load(conf, JWKS_FULL, &st, &err)) {
 		err_print(&err);
 		return 1;
 	}
-	for (i = 0; i < st.reg->n; i++)
-		uris += st.reg->clients[i].urisz;
-	jwks_describe(st.keys, &b);
-	buf_addc(&b, '\0');
 	printf("%s: issuer %s\n", esc(&e1, st.conf.path),
 	    esc(&e2, st.conf.issuer));
-	printf("%s: %zu clients, %zu post-logout redirect URIs\n",
-	    esc(&e1, st.conf.clients), st.reg->n, uris);
+	clients_describe(st.reg, &b);
+	buf_addc(&b, '\0');
+	printf("%s: %s\n", esc(&e1, st.conf.clients), b.oom ? "" : b.p);
+	buf_reset(&b);
+	jwks_describe(st.keys, &b);
+	buf_addc(&b, '\0');
 	printf("%s: %zu keys: %s", esc(&e1, st.conf.jwks), st.keys->n,
 	    esc(&e2, b.oom ? "" : b.p));
 	if (st.keys->skipped > 0)
