@@ -371,7 +371,10 @@ journal_line(const struct req *r, const struct decision *d, time_t now,
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return 0;
-	buf_addf(b, "{\"time\":\"%s\",\"event\":\"logout\"", ts);
+	/* Appends, not a format: this runs on every sign-out. */
+	buf_adds(b, "{\"time\":\"");
+	buf_adds(b, ts);
+	buf_adds(b, "\",\"event\":\"logout\"");
 	member(b, "client_id", d->client != NULL ? d->client->id : NULL);
 	member(b, "sub", d->sub);
 	member(b, "sid", d->sid);
