@@ -16,6 +16,14 @@
 
 #include "endsession.h"
 
+struct registry {
+	struct arena	 ar;
+	struct client	*clients;
+	size_t		 n;
+	uint32_t	*table;		/* open addressing: index+1, 0 free */
+	size_t		 tabsz;		/* power of two */
+};
+
 static uint64_t
 hash(const char *s, size_t sz)
 {
@@ -385,6 +393,18 @@ clients_describe(const struct registry *reg, struct buf *b)
 		uris += reg->clients[i].urisz;
 	buf_addf(b, "%zu clients, %zu post-logout redirect URIs", reg->n,
 	    uris);
+}
+
+size_t
+clients_count(const struct registry *reg)
+{
+	return reg->n;
+}
+
+const struct client *
+clients_at(const struct registry *reg, size_t i)
+{
+	return &reg->clients[i];
 }
 
 void

@@ -1,6 +1,6 @@
 /*
  * decide.c - the outcome of a request (docs/design.md section 7): R, S, C or E.
- * No I/O, no clock, no globals: the request, the loaded state and "now"
+ * No I/O, no clock, no globals: the request, the loaded world and "now"
  * come in, a struct decision goes out, so that every row of the table
  * is a unit test.
  */
@@ -35,14 +35,17 @@ refuse(struct decision *d, enum reason why)
 	d->redir = NULL;
 }
 
-/* The fields the confirmation form carries, as the token binds them. */
+/*
+ * The fields the confirmation form carries, as the token binds them: the
+ * request's, or (v, from unwrap) their decoded replacements.
+ */
 static void
-fields_of(const struct req *r, struct token_fields *f)
+fields_of(const struct req *r, const struct val v[3], struct token_fields *f)
 {
-	f->client_id = r->p[P_CLIENT_ID];
+	f->client_id = v[0];
 	f->plru = r->p[P_LOGOUT_URI];
-	f->state = r->p[P_STATE];
-	f->ui_locales = r->p[P_UI_LOCALES];
+	f->state = v[1];
+	f->ui_locales = v[2];
 	f->browser_sid.p = r->browser_sid;
 	f->browser_sid.sz = r->browser_sidsz;
 	f->cookie.p = r->confirm_cookie;
@@ -52,11 +55,12 @@ fields_of(const struct req *r, struct token_fields *f)
 /*
  * A field the form carried base64url-encoded (it holds a line break,
  * which the browser would have turned into CRLF) takes its plain name's
- * place, decoded.  Both given, or a value that is not strict base64url
- * of valid UTF-8 without NUL, is malformed.  Returns 0 then.
+ * place, decoded into ar: v[] gets client_id, state and ui_locales, as
+ * the request has them or decoded.  Both names given, or a value that is
+ * not strict base64url of valid UTF-8 without NUL, is malformed: 0.
  */
 static int
-unwrap(struct req *r)
+unwrap(const struct req *r, struct arena *ar, struct val v[3])
 {
 	static const enum param	 pairs[][2] = {
 		{ P_CLIENT_ID, P_CLIENT_ID_B64 },
@@ -68,19 +72,20 @@ unwrap(struct req *r)
 	size_t			 i, sz;
 
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		v[i] = r->p[pairs[i][0]];
 		e = &r->p[pairs[i][1]];
 		if (e->p == NULL)
 			continue;
-		if (r->p[pairs[i][0]].p != NULL)
+		if (v[i].p != NULL)
 			return 0;
-		if ((p = arena_alloc(&r->ar, b64url_decsz(e->sz) + 1)) == NULL ||
+		if ((p = arena_alloc(ar, b64url_decsz(e->sz) + 1)) == NULL ||
 		    !b64url_decode(e->p, e->sz, (unsigned char *)p,
 		    b64url_decsz(e->sz), &sz) || sz == 0 ||
 		    sz > LIM_VALUE_SZ || !utf8_valid(p, sz))
 			return 0;
 		p[sz] = '\0';
-		r->p[pairs[i][0]].p = p;
-		r->p[pairs[i][0]].sz = sz;
+		v[i].p = p;
+		v[i].sz = sz;
 	}
 	return 1;
 }
@@ -91,10 +96,11 @@ unwrap(struct req *r)
  * confirm cookie the page set in this browser.
  */
 static void
-confirmed(const struct state *st, struct req *r, time_t now,
-    struct decision *d)
+confirmed(const struct world *w, const struct req *r, time_t now,
+    struct arena *ar, struct decision *d)
 {
 	struct token_fields	 f;
+	struct val		 v[3];
 	const struct val	*plru = &r->p[P_LOGOUT_URI];
 
 	if (r->method != M_POST) {
@@ -124,12 +130,14 @@ confirmed(const struct state *st, struct req *r, time_t now,
 		refuse(d, WHY_NO_COOKIE);
 		return;
 	}
-	if (!unwrap(r)) {
+	if (!unwrap(r, ar, v)) {
 		refuse(d, WHY_MALFORMED);
 		return;
 	}
-	fields_of(r, &f);
-	switch (token_check(st->tkey, &f, r->p[P_CONFIRM].p,
+	d->state = v[1];
+	d->ui_locales = v[2];
+	fields_of(r, v, &f);
+	switch (token_check(w->tkey, &f, r->p[P_CONFIRM].p,
 	    r->p[P_CONFIRM].sz, now)) {
 	case TOKEN_OK:
 		break;
@@ -141,8 +149,8 @@ confirmed(const struct state *st, struct req *r, time_t now,
 		return;
 	}
 	/* The registry may have changed since the page was shown. */
-	if (r->p[P_CLIENT_ID].p != NULL && (d->client = clients_find(st->reg,
-	    r->p[P_CLIENT_ID].p, r->p[P_CLIENT_ID].sz)) == NULL) {
+	if (v[0].p != NULL &&
+	    (d->client = clients_find(w->reg, v[0].p, v[0].sz)) == NULL) {
 		refuse(d, WHY_CLIENT_UNKNOWN);
 		return;
 	}
@@ -169,9 +177,9 @@ confirmed(const struct state *st, struct req *r, time_t now,
  * missing or differs (docs/design.md section 7).
  */
 static int
-belongs(const struct state *st, const struct req *r, const struct hint *h)
+belongs(const struct world *w, const struct req *r, const struct hint *h)
 {
-	if (st->conf.sid_cookie == NULL || r->browser_sid == NULL)
+	if (w->conf.sid_cookie == NULL || r->browser_sid == NULL)
 		return 1;
 	if (r->browser_sid_many || h->sid == NULL)
 		return 0;
@@ -180,7 +188,8 @@ belongs(const struct state *st, const struct req *r, const struct hint *h)
 }
 
 void
-decide(const struct state *st, struct req *r, time_t now, struct decision *d)
+decide(const struct world *w, const struct req *r, time_t now,
+    struct arena *ar, struct decision *d)
 {
 	struct hint_ctx		 hc;
 	struct hint		 h;
@@ -192,6 +201,8 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 
 	memset(d, 0, sizeof(*d));
 	memset(&h, 0, sizeof(h));
+	d->state = r->p[P_STATE];
+	d->ui_locales = r->p[P_UI_LOCALES];
 	if (r->method == M_OTHER) {
 		d->out = OUT_METHOD;
 		return;
@@ -210,23 +221,23 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 		return;
 	}
 	if (r->p[P_CONFIRM].p != NULL) {
-		confirmed(st, r, now, d);
+		confirmed(w, r, now, ar, d);
 		return;
 	}
 
 	if (cid->p != NULL &&
-	    (d->client = clients_find(st->reg, cid->p, cid->sz)) == NULL) {
+	    (d->client = clients_find(w->reg, cid->p, cid->sz)) == NULL) {
 		refuse(d, WHY_CLIENT_UNKNOWN);
 		return;
 	}
 	if (hint->p != NULL) {
 		d->hint_given = 1;
-		hc.keys = st->keys;
-		hc.reg = st->reg;
-		hc.issuer = st->conf.issuer;
-		hc.clock_skew = st->conf.clock_skew;
-		hc.max_age = st->conf.hint_max_age;
-		d->hint = hint_check(&hc, hint->p, hint->sz, now, &r->ar, &h);
+		hc.keys = w->keys;
+		hc.reg = w->reg;
+		hc.issuer = w->conf.issuer;
+		hc.clock_skew = w->conf.clock_skew;
+		hc.max_age = w->conf.hint_max_age;
+		d->hint = hint_check(&hc, hint->p, hint->sz, now, ar, &h);
 		valid = d->hint == HINT_VALID;
 	}
 	if (valid) {
@@ -257,7 +268,7 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 		}
 	}
 
-	if (valid && belongs(st, r, &h)) {
+	if (valid && belongs(w, r, &h)) {
 		d->out = d->redir != NULL ? OUT_REDIRECT : OUT_SIGNED_OUT;
 		d->signout = 1;
 		d->via = VIA_HINT;
@@ -297,6 +308,6 @@ decide(const struct state *st, struct req *r, time_t now, struct decision *d)
 	memcpy(d->cookie, r->nonce, sizeof(d->cookie));
 	d->form.cookie.p = d->cookie;
 	d->form.cookie.sz = NONCE_B64SZ;
-	if (!token_mint(st->tkey, &d->form, now + TOKEN_TTL, d->token))
+	if (!token_mint(w->tkey, &d->form, now + TOKEN_TTL, d->token))
 		d->token[0] = '\0';
 }

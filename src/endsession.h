@@ -19,8 +19,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <openssl/types.h>
-
 #define ES_VERSION	"1.0.0"
 
 /*
@@ -418,13 +416,8 @@ struct client {
 					 * (enum alg), default RS256 */
 };
 
-struct registry {
-	struct arena	 ar;
-	struct client	*clients;
-	size_t		 n;
-	uint32_t	*table;		/* open addressing: index+1, 0 free */
-	size_t		 tabsz;		/* power of two */
-};
+/* The registrations of one clients file: opaque, built by clients.c. */
+struct registry;
 
 /* Parses a clients file held in buf; path is used in errors. */
 struct registry	*clients_parse(const char *buf, size_t sz, const char *path,
@@ -437,6 +430,9 @@ const struct redir *client_redir(const struct client *, const char *,
 		    size_t);
 /* Writes "N clients, N post-logout redirect URIs", for --check. */
 void		 clients_describe(const struct registry *, struct buf *);
+/* How many clients, and the i-th (i below the count), for walking them. */
+size_t		 clients_count(const struct registry *);
+const struct client *clients_at(const struct registry *, size_t i);
 void		 clients_free(struct registry *);
 
 /* ---------------------------------------------------------------- jwks.c */
@@ -460,20 +456,13 @@ extern const char *const alg_names[ALG__MAX];
 /* The algorithm named exactly (case-sensitively) by s, or ALG__MAX. */
 enum alg	 alg_find(const char *s, size_t sz);
 
-struct key {
-	char		*kid;		/* NULL when the JWK has none */
-	const char	*kty;		/* "RSA", "EC" or "OKP" */
-	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
-	int		 bits;		/* key size */
-	EVP_PKEY	*pk;		/* converted once, at load */
-	EVP_MD_CTX	*vctx[ALG__MAX]; /* verify set up once, copied per use */
-};
-
-struct keyset {
-	struct key	*keys;
-	size_t		 n;
-	size_t		 skipped;	/* JWKs not usable for hints */
-};
+/*
+ * A public key of the keys file and the set of them: opaque, built by
+ * jwks.c (their insides are in keys.h, for jwks.c and sign.c alone, so
+ * that no other module sees OpenSSL's types).
+ */
+struct key;
+struct keyset;
 
 /*
  * How hard to look at RSA keys: FAST checks size, parity and exponent;
@@ -500,6 +489,13 @@ const struct key *jwks_pick(const struct keyset *, const char *kid,
 		    size_t kidsz, enum alg);
 /* Writes "kid (alg alg ...)" descriptions of the keys, for --check. */
 void		 jwks_describe(const struct keyset *, struct buf *);
+/* How many keys, how many JWKs were skipped, and the i-th key. */
+size_t		 jwks_count(const struct keyset *);
+size_t		 jwks_skipped(const struct keyset *);
+const struct key *jwks_key(const struct keyset *, size_t i);
+/* A key's kid (NULL when it has none), and whether it allows alg. */
+const char	*key_kid(const struct key *);
+int		 key_allows(const struct key *, enum alg);
 
 /*
  * Verifies sig over data with key k under alg, which the caller has
@@ -632,33 +628,17 @@ enum via {
 	VIA_CONFIRMATION,
 };
 
-/* What a file looked like when last loaded (stat), to notice changes. */
-struct stamp {
-	uint64_t	 dev;
-	uint64_t	 ino;
-	int64_t		 size;
-	int64_t		 mtime_ns;
-	int64_t		 ctime_ns;
-};
-
-/* How one watched file stands (state.c). */
-struct watch {
-	struct stamp		 good;	/* the copy in use */
-	struct stamp		 bad;	/* the last copy refused */
-	int			 gone;	/* unreadable, and said so */
-};
-enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
-
-/* Everything a decision needs besides the request and the clock. */
-struct state {
+/*
+ * Everything a decision and a page need besides the request and the
+ * clock: the configuration and the files it names, as loaded (state.c
+ * loads it and swaps in new copies; decide and render only read it).
+ */
+struct world {
 	struct conf		 conf;
 	struct registry		*reg;
 	struct keyset		*keys;
 	struct token_key	*tkey;
 	struct tmplset		*tmpl;
-	struct watch		 w[W__MAX];
-	char			*bad_dep_path; /* a new config waits for it */
-	struct stamp		 bad_dep;
 };
 
 struct decision {
@@ -672,14 +652,25 @@ struct decision {
 	enum via		 via;
 	const char		*sub;	/* for the journal */
 	const char		*sid;
+	/*
+	 * The request's state and ui_locales as decided: decoded when the
+	 * form posted them base64url-encoded.  The Location and the page
+	 * use these, never the request's raw fields.
+	 */
+	struct val		 state;
+	struct val		 ui_locales;
 	struct token_fields	 form;	/* C: the fields the form carries */
 	char			 token[TOKEN_SZ + 1]; /* C: the form's token */
 	char			 cookie[NONCE_B64SZ + 1]; /* C: CONFIRM_COOKIE */
 };
 
-/* Decides the outcome of r at time now (docs/design.md section 7). */
-void	 decide(const struct state *, struct req *, time_t now,
-	    struct decision *);
+/*
+ * Decides the outcome of r at time now (docs/design.md section 7).  What
+ * it decodes on the way (the hint's segments, fields the form posted
+ * base64url-encoded) goes into ar, which must outlive d.
+ */
+void	 decide(const struct world *, const struct req *r, time_t now,
+	    struct arena *ar, struct decision *d);
 
 /* ---------------------------------------------------------------- html.c */
 
@@ -770,7 +761,7 @@ enum locale	 locale_pick(const char *ui_locales, const char *accept_language);
  * Every header value is checked free of CR, LF and NUL.  Returns 0 on
  * failure (out of memory or a refused header), then a 500 is due.
  */
-int	 render(const struct state *, const struct req *,
+int	 render(const struct world *, const struct req *,
 	    const struct decision *, struct buf *out);
 /* The error page's message for a reason, in a locale (never NULL). */
 const char *render_message(enum locale, enum reason);
@@ -784,18 +775,26 @@ int	 journal_line(const struct req *, const struct decision *,
 /* -------------------------------------------------------------- state.c */
 
 /*
- * Loads the configuration and every file it names into st.  Returns 1, or
- * 0 with err set and st untouched.
+ * The loaded world and the watcher of its files (what each looked like
+ * when last loaded, and when last refused): opaque.
  */
-int	 state_load(const char *confpath, enum jwks_check, struct state *st,
-	    struct es_err *);
+struct state;
+
+/*
+ * Loads the configuration and every file it names.  Returns the new
+ * state, or NULL with err set.
+ */
+struct state	*state_load(const char *confpath, enum jwks_check,
+		    struct es_err *);
+/* What decide and render read; it changes only in state_refresh. */
+const struct world *state_world(const struct state *);
 /*
  * Reloads whatever changed on disk since the last look (stat: device,
  * inode, size, mtime, ctime).  A file that fails to load is reported
  * (log_warnx, one line) and the last good copy stays.  Returns the
  * number of files reloaded.
  */
-int	 state_refresh(struct state *st);
+int		 state_refresh(struct state *);
 void	 state_free(struct state *);
 
 /* ------------------------------------------------------------- sandbox.c */
@@ -902,18 +901,9 @@ int		 jline_fmt_time(time_t, char ts[21]);
 
 /* ---------------------------------------------------------------- sign.c */
 
-/* The provider's private signing keys (signing_key), converted once. */
-struct skey {
-	char		*kid;		/* NULL when neither JWK has one */
-	const char	*kty;
-	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
-	EVP_PKEY	*pk;
-};
-
-struct signer {
-	struct skey	*keys;
-	size_t		 n;
-};
+/* The provider's private signing keys (signing_key): opaque, as above. */
+struct skey;
+struct signer;
 
 /*
  * Parses a private JWK or JWK Set.  When pub is not NULL, each key's
@@ -932,6 +922,11 @@ void		 sign_free(struct signer *);
  */
 const struct skey *sign_pick(const struct signer *, const char *kid,
 		    enum alg alg, enum alg *use);
+/* How many keys; the i-th; a key's kid (NULL: none) and its kty. */
+size_t		 sign_count(const struct signer *);
+const struct skey *sign_key(const struct signer *, size_t i);
+const char	*skey_kid(const struct skey *);
+const char	*skey_kty(const struct skey *);
 /* Signs data; ECDSA as JOSE R||S.  The signature goes to sig (malloc'd). */
 int		 sign_data(const struct skey *, enum alg, const void *data,
 		    size_t datasz, unsigned char **sig, size_t *sigsz);

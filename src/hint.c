@@ -268,7 +268,7 @@ hint_check(const struct hint_ctx *hc, const char *tok, size_t toksz,
 	if ((k = jwks_pick(hc->keys, kid != NULL ? kid->s : NULL,
 	    kid != NULL ? kid->sz : 0, alg)) == NULL)
 		return HINT_KID;
-	if (!(k->algs & (1u << alg)))
+	if (!key_allows(k, alg))
 		return HINT_ALG_KEY;
 	if (!jws_verify(k, alg, (const unsigned char *)tok,
 	    (size_t)(d2 - tok), sig, sigsz))

@@ -16,7 +16,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-#include "endsession.h"
+#include "keytypes.h"
 
 const char *const alg_names[ALG__MAX] = {
 	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
@@ -475,6 +475,36 @@ jwks_pick(const struct keyset *ks, const char *kid, size_t kidsz,
 		k = &ks->keys[i];
 	}
 	return k;
+}
+
+size_t
+jwks_count(const struct keyset *ks)
+{
+	return ks->n;
+}
+
+size_t
+jwks_skipped(const struct keyset *ks)
+{
+	return ks->skipped;
+}
+
+const struct key *
+jwks_key(const struct keyset *ks, size_t i)
+{
+	return &ks->keys[i];
+}
+
+const char *
+key_kid(const struct key *k)
+{
+	return k->kid;
+}
+
+int
+key_allows(const struct key *k, enum alg alg)
+{
+	return alg < ALG__MAX && (k->algs & (1u << alg)) != 0;
 }
 
 void

@@ -59,8 +59,8 @@ ltoken_make(const struct skey *k, enum alg alg, const struct ltoken_in *in,
 
 	buf_addf(&hdr, "{\"typ\":\"logout+jwt\",\"alg\":\"%s\"",
 	    alg_names[alg]);
-	if (k->kid != NULL)
-		member(&hdr, "kid", k->kid);
+	if (skey_kid(k) != NULL)
+		member(&hdr, "kid", skey_kid(k));
 	buf_addc(&hdr, '}');
 
 	buf_adds(&pay, "{\"iss\":\"");

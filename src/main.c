@@ -188,7 +188,7 @@ journal(const char *path, const struct buf *line)
  * out and body are reused from request to request.
  */
 static void
-serve(struct io *io, const struct state *st, struct buf *out, char *body)
+serve(struct io *io, const struct world *w, struct buf *out, char *body)
 {
 	struct http_in	 in;
 	struct req	 r;
@@ -228,18 +228,18 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 	}
 
 	buf_reset(out);
-	if (!req_parse(&r, &in, st->conf.sid_cookie)) {
+	if (!req_parse(&r, &in, w->conf.sid_cookie)) {
 		render_500(out);
 		goto out;
 	}
-	decide(st, &r, now, &d);
-	if (!render(st, &r, &d, out)) {
+	decide(w, &r, now, &r.ar, &d);
+	if (!render(w, &r, &d, out)) {
 		/* Nothing was sent: nobody is signed out. */
 		log_warnx("cannot render the response");
 		render_500(out);
 		goto out;
 	}
-	if (d.signout && st->conf.journal != NULL) {
+	if (d.signout && w->conf.journal != NULL) {
 		if (!journal_line(&r, &d, now, &line)) {
 			log_warnx("cannot format the journal line");
 			buf_reset(&line);
@@ -250,13 +250,13 @@ serve(struct io *io, const struct state *st, struct buf *out, char *body)
 		 * Set-Cookie), so that the customer can try again and no
 		 * website stays signed in unknown to anyone.
 		 */
-		if ((line.sz == 0 || !journal(st->conf.journal, &line)) &&
-		    st->conf.signing_key != NULL) {
+		if ((line.sz == 0 || !journal(w->conf.journal, &line)) &&
+		    w->conf.signing_key != NULL) {
 			d.out = OUT_ERROR;
 			d.why = WHY_UNRECORDED;
 			d.signout = 0;
 			buf_reset(out);
-			if (!render(st, &r, &d, out))
+			if (!render(w, &r, &d, out))
 				render_500(out);
 		}
 	}
@@ -373,45 +373,48 @@ esc(struct buf *b, const char *s)
 static int
 check(const char *conf)
 {
-	struct state	 st;
+	struct state	*st;
+	const struct world *w;
 	struct es_err	 err;
 	struct buf	 b = { NULL, 0, 0, 0 }, e1 = { NULL, 0, 0, 0 };
 	struct buf	 e2 = { NULL, 0, 0, 0 };
 	size_t		 i;
 	int		 rc = 0;
 
-	if (!state_load(conf, JWKS_FULL, &st, &err)) {
+	if ((st = state_load(conf, JWKS_FULL, &err)) == NULL) {
 		err_print(&err);
 		return 1;
 	}
-	printf("%s: issuer %s\n", esc(&e1, st.conf.path),
-	    esc(&e2, st.conf.issuer));
-	clients_describe(st.reg, &b);
+	w = state_world(st);
+	printf("%s: issuer %s\n", esc(&e1, w->conf.path),
+	    esc(&e2, w->conf.issuer));
+	clients_describe(w->reg, &b);
 	buf_addc(&b, '\0');
-	printf("%s: %s\n", esc(&e1, st.conf.clients), b.oom ? "" : b.p);
+	printf("%s: %s\n", esc(&e1, w->conf.clients), b.oom ? "" : b.p);
 	buf_reset(&b);
-	jwks_describe(st.keys, &b);
+	jwks_describe(w->keys, &b);
 	buf_addc(&b, '\0');
-	printf("%s: %zu keys: %s", esc(&e1, st.conf.jwks), st.keys->n,
-	    esc(&e2, b.oom ? "" : b.p));
-	if (st.keys->skipped > 0)
-		printf("; %zu not for signatures, skipped", st.keys->skipped);
-	printf("\n%s: secret of at least %d bytes\n", esc(&e1, st.conf.secret),
+	printf("%s: %zu keys: %s", esc(&e1, w->conf.jwks),
+	    jwks_count(w->keys), esc(&e2, b.oom ? "" : b.p));
+	if (jwks_skipped(w->keys) > 0)
+		printf("; %zu not for signatures, skipped",
+		    jwks_skipped(w->keys));
+	printf("\n%s: secret of at least %d bytes\n", esc(&e1, w->conf.secret),
 	    SECRET_MIN);
-	printf("%s: %d templates (", esc(&e1, st.conf.templates),
+	printf("%s: %d templates (", esc(&e1, w->conf.templates),
 	    PAGE__MAX * LOC__MAX);
 	for (i = 0; i < LOC__MAX; i++)
 		printf("%s%s", i ? ", " : "", locale_names[i]);
 	printf(")\n");
-	if (st.conf.journal != NULL)
-		printf("%s: journal\n", esc(&e1, st.conf.journal));
+	if (w->conf.journal != NULL)
+		printf("%s: journal\n", esc(&e1, w->conf.journal));
 	/*
 	 * Notifications: the same checks endsession-notify --check makes,
 	 * the signing key only when this user can read it (serving never
 	 * reads it).
 	 */
 	buf_reset(&b);
-	if (!notify_check(&st.conf, st.reg, st.keys, 0, &b, &err)) {
+	if (!notify_check(&w->conf, w->reg, w->keys, 0, &b, &err)) {
 		err_print(&err);
 		rc = 1;
 	} else if (b.sz > 0 && !b.oom)
@@ -419,7 +422,7 @@ check(const char *conf)
 	buf_free(&b);
 	buf_free(&e1);
 	buf_free(&e2);
-	state_free(&st);
+	state_free(st);
 	return rc;
 }
 
@@ -434,7 +437,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*conf;
-	struct state	 st;
+	struct state	*st = NULL;
 	struct es_err	 err;
 	struct buf	 out = { NULL, 0, 0, 0 };
 	FCGX_Request	 rq;
@@ -475,7 +478,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((body = malloc(LIM_BODY_SZ + 1)) == NULL)
 		return 1;
-	if (!state_load(conf, JWKS_FAST, &st, &err)) {
+	if ((st = state_load(conf, JWKS_FAST, &err)) == NULL) {
 		fprintf(stderr, "endsession: refusing to serve: ");
 		err_print(&err);
 		if (FCGX_IsCGI()) {
@@ -486,11 +489,11 @@ main(int argc, char *argv[])
 	}
 
 	if (FCGX_IsCGI()) {
-		sb = sandbox_enter(&st.conf, &why);
+		sb = sandbox_enter(&state_world(st)->conf, &why);
 		if (sb != SANDBOX_OFF && why != NULL)
 			log_warnx("%s%s", sb == SANDBOX_FAILED ?
 			    "no sandbox: " : "", why);
-		serve(&io, &st, &out, body);
+		serve(&io, state_world(st), &out, body);
 		if (sandbox_report(time(NULL), msg, sizeof(msg)))
 			log_warnx("%s", msg);
 		rc = 0;
@@ -502,7 +505,7 @@ main(int argc, char *argv[])
 		}
 		io.fcgi = &rq;
 		log_to(fcgi_log, &rq);
-		sb = sandbox_enter(&st.conf, &why);
+		sb = sandbox_enter(&state_world(st)->conf, &why);
 		while ((a = fcgi_accept(&rq)) >= 0) {
 			/* Said in the first request's error log, once. */
 			if (sb != SANDBOX_OFF && why != NULL) {
@@ -510,8 +513,8 @@ main(int argc, char *argv[])
 				    "no sandbox: " : "", why);
 				why = NULL;
 			}
-			state_refresh(&st);
-			serve(&io, &st, &out, body);
+			state_refresh(st);
+			serve(&io, state_world(st), &out, body);
 			if (sandbox_report(time(NULL), msg, sizeof(msg)))
 				log_warnx("%s", msg);
 			FCGX_Finish_r(&rq);
@@ -520,8 +523,8 @@ main(int argc, char *argv[])
 		rc = 0;
 	}
 	journal_close();
-	state_free(&st);
 out:
+	state_free(st);
 	buf_free(&out);
 	free(body);
 	return rc;

@@ -79,8 +79,8 @@ notify_check(const struct conf *c, const struct registry *reg,
 		err_set(err, c->path, 0, "notify_allow: bad address");
 		goto out;
 	}
-	for (i = 0; i < reg->n; i++) {
-		cl = &reg->clients[i];
+	for (i = 0; i < clients_count(reg); i++) {
+		cl = clients_at(reg, i);
 		if (cl->bcl_uri == NULL)
 			continue;
 		nbcl++;
@@ -108,8 +108,8 @@ notify_check(const struct conf *c, const struct registry *reg,
 		    "\"%.64s\"", c->signing_kid);
 		goto out;
 	}
-	for (i = 0; i < reg->n; i++) {
-		cl = &reg->clients[i];
+	for (i = 0; i < clients_count(reg); i++) {
+		cl = clients_at(reg, i);
 		if (cl->bcl_uri == NULL)
 			continue;
 		if (sign_pick(sg, c->signing_kid, (enum alg)cl->id_alg,
@@ -120,10 +120,12 @@ notify_check(const struct conf *c, const struct registry *reg,
 			goto out;
 		}
 	}
-	buf_addf(out, "%s: %zu signing keys:", c->signing_key, sg->n);
-	for (i = 0; i < sg->n; i++)
-		buf_addf(out, " %s (%s)", sg->keys[i].kid != NULL ?
-		    sg->keys[i].kid : "(no kid)", sg->keys[i].kty);
+	buf_addf(out, "%s: %zu signing keys:", c->signing_key,
+	    sign_count(sg));
+	for (i = 0; i < sign_count(sg); i++)
+		buf_addf(out, " %s (%s)", skey_kid(sign_key(sg, i)) != NULL ?
+		    skey_kid(sign_key(sg, i)) : "(no kid)",
+		    skey_kty(sign_key(sg, i)));
 	buf_addc(out, '\n');
 	rc = 1;
 out:

@@ -438,7 +438,8 @@ refresh_clients(struct notifier *n)
 	}
 	clients_free(n->reg);
 	n->reg = reg;
-	log_warnx("%s: reloaded, %zu clients", n->conf.clients, reg->n);
+	log_warnx("%s: reloaded, %zu clients", n->conf.clients,
+	    clients_count(reg));
 }
 
 /* ----------------------------------------------------------- metrics */

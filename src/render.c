@@ -142,22 +142,21 @@ expiring_cookies(const struct conf *c, struct buf *b)
  * state percent-encoded so that decoding gives back the bytes sent.
  */
 static int
-location(const struct req *r, const struct redir *rd, struct buf *b)
+location(const struct val *state, const struct redir *rd, struct buf *b)
 {
 	struct buf	 v = { NULL, 0, 0, 0 };
-	const struct val *st = &r->p[P_STATE];
 	char		 last;
 	int		 ok;
 
 	buf_add(&v, rd->uri, rd->sz);
-	if (st->p != NULL) {
+	if (state->p != NULL) {
 		last = rd->uri[rd->sz - 1];
 		if (memchr(rd->uri, '?', rd->sz) == NULL)
 			buf_addc(&v, '?');
 		else if (last != '?' && last != '&')
 			buf_addc(&v, '&');
 		buf_adds(&v, "state=");
-		url_esc(&v, st->p, st->sz);
+		url_esc(&v, state->p, state->sz);
 	}
 	ok = !v.oom && put_header(b, "Location", v.p, v.sz);
 	buf_free(&v);
@@ -212,7 +211,7 @@ confirm_cookie(const struct decision *d, struct buf *b)
 }
 
 static int
-page(const struct state *st, const struct req *r, const struct decision *d,
+page(const struct world *w, const struct req *r, const struct decision *d,
     enum page pg, struct buf *b)
 {
 	struct tval	 tv[TV__MAX];
@@ -223,7 +222,7 @@ page(const struct state *st, const struct req *r, const struct decision *d,
 	size_t		 start;
 	int		 ok = 0;
 
-	loc = locale_pick(r->p[P_UI_LOCALES].p, r->accept_language);
+	loc = locale_pick(d->ui_locales.p, r->accept_language);
 	memset(tv, 0, sizeof(tv));
 	tv[TV_LANG].p = locale_names[loc];
 	tv[TV_LANG].sz = strlen(locale_names[loc]);
@@ -275,7 +274,7 @@ page(const struct state *st, const struct req *r, const struct decision *d,
 		goto out;
 	buf_add(b, "\r\n", 2);
 	start = b->sz;
-	if (!tmpl_render(st->tmpl, loc, pg, tv, b) || b->sz == start)
+	if (!tmpl_render(w->tmpl, loc, pg, tv, b) || b->sz == start)
 		goto out;
 	ok = 1;
 out:
@@ -286,7 +285,7 @@ out:
 }
 
 int
-render(const struct state *st, const struct req *r, const struct decision *d,
+render(const struct world *w, const struct req *r, const struct decision *d,
     struct buf *b)
 {
 	int	 ok = 0;
@@ -304,8 +303,8 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 	case OUT_REDIRECT:
 		buf_adds(b, r->method == M_POST ? "Status: 303 See Other\r\n" :
 		    "Status: 302 Found\r\n");
-		ok = location(r, d->redir, b) &&
-		    expiring_cookies(&st->conf, b) &&
+		ok = location(&d->state, d->redir, b) &&
+		    expiring_cookies(&w->conf, b) &&
 		    headers(b, "Cache-Control", "no-store") &&
 		    headers(b, "Referrer-Policy", "no-referrer") &&
 		    headers(b, "Content-Length", "0");
@@ -313,15 +312,15 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 		break;
 	case OUT_SIGNED_OUT:
 		buf_adds(b, "Status: 200 OK\r\n");
-		ok = expiring_cookies(&st->conf, b) &&
+		ok = expiring_cookies(&w->conf, b) &&
 		    headers(b, "Cache-Control", "no-store") &&
-		    page(st, r, d, PAGE_SIGNED_OUT, b);
+		    page(w, r, d, PAGE_SIGNED_OUT, b);
 		break;
 	case OUT_CONFIRM:
 	case OUT_STAYED:
 		buf_adds(b, "Status: 200 OK\r\nCache-Control: no-store\r\n");
 		ok = (d->out != OUT_CONFIRM || confirm_cookie(d, b)) &&
-		    page(st, r, d, d->out == OUT_CONFIRM ? PAGE_CONFIRM :
+		    page(w, r, d, d->out == OUT_CONFIRM ? PAGE_CONFIRM :
 		    PAGE_STAYED, b);
 		break;
 	case OUT_ERROR:
@@ -330,7 +329,7 @@ render(const struct state *st, const struct req *r, const struct decision *d,
 		    "Status: 503 Service Unavailable\r\nRetry-After: 5\r\n" :
 		    "Status: 400 Bad Request\r\n");
 		buf_adds(b, "Cache-Control: no-store\r\n");
-		ok = page(st, r, d, PAGE_ERROR, b);
+		ok = page(w, r, d, PAGE_ERROR, b);
 		break;
 	default:
 		break;

@@ -19,7 +19,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-#include "endsession.h"
+#include "keytypes.h"
 
 #define RSA_ALGS	((1u << ALG_RS256) | (1u << ALG_RS384) | \
 			 (1u << ALG_RS512) | (1u << ALG_PS256) | \
@@ -411,6 +411,30 @@ sign_load(const char *path, const struct keyset *pub, struct es_err *err)
 	OPENSSL_cleanse(buf, sz);
 	free(buf);
 	return s;
+}
+
+size_t
+sign_count(const struct signer *s)
+{
+	return s->n;
+}
+
+const struct skey *
+sign_key(const struct signer *s, size_t i)
+{
+	return &s->keys[i];
+}
+
+const char *
+skey_kid(const struct skey *k)
+{
+	return k->kid;
+}
+
+const char *
+skey_kty(const struct skey *k)
+{
+	return k->kty;
 }
 
 void

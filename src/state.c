@@ -15,6 +15,31 @@
 
 #include "endsession.h"
 
+/* What a file looked like when last loaded (stat), to notice changes. */
+struct stamp {
+	uint64_t	 dev;
+	uint64_t	 ino;
+	int64_t		 size;
+	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;
+};
+
+/* How one watched file stands. */
+struct watch {
+	struct stamp	 good;		/* the copy in use */
+	struct stamp	 bad;		/* the last copy refused */
+	int		 gone;		/* unreadable, and said so */
+};
+
+enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
+
+struct state {
+	struct world	 world;		/* what decide and render read */
+	struct watch	 w[W__MAX];
+	char		*bad_dep_path;	/* a new config waits for it */
+	struct stamp	 bad_dep;
+};
+
 static int
 stamp_of(const char *path, struct stamp *s)
 {
@@ -67,9 +92,9 @@ swap_clients(struct state *st, const char *path, struct es_err *err)
 
 	if ((reg = clients_load(path, err)) == NULL)
 		return 0;
-	clients_free(st->reg);
-	st->reg = reg;
-	log_warnx("%s: reloaded, %zu clients", path, reg->n);
+	clients_free(st->world.reg);
+	st->world.reg = reg;
+	log_warnx("%s: reloaded, %zu clients", path, clients_count(reg));
 	return 1;
 }
 
@@ -80,9 +105,9 @@ swap_jwks(struct state *st, const char *path, struct es_err *err)
 
 	if ((keys = jwks_load(path, JWKS_FAST, err)) == NULL)
 		return 0;
-	jwks_free(st->keys);
-	st->keys = keys;
-	log_warnx("%s: reloaded, %zu keys", path, keys->n);
+	jwks_free(st->world.keys);
+	st->world.keys = keys;
+	log_warnx("%s: reloaded, %zu keys", path, jwks_count(keys));
 	return 1;
 }
 
@@ -93,8 +118,8 @@ swap_secret(struct state *st, const char *path, struct es_err *err)
 
 	if ((tk = secret_load(path, err)) == NULL)
 		return 0;
-	token_key_free(st->tkey);
-	st->tkey = tk;
+	token_key_free(st->world.tkey);
+	st->world.tkey = tk;
 	log_warnx("%s: reloaded", path);
 	return 1;
 }
@@ -120,41 +145,62 @@ file_path(const struct conf *c, const struct watched_file *f)
 	return *(char *const *)(const void *)((const char *)c + f->path);
 }
 
-int
-state_load(const char *confpath, enum jwks_check chk, struct state *st,
-    struct es_err *err)
+struct state *
+state_load(const char *confpath, enum jwks_check chk, struct es_err *err)
 {
-	struct state	 n;
+	struct state	*st;
+	struct world	*w;
 	size_t		 i;
 
-	memset(&n, 0, sizeof(n));
-	stamp_of(confpath, &n.w[W_CONF].good);
-	if (!conf_load(confpath, &n.conf, err))
-		return 0;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		stamp_of(file_path(&n.conf, &files[i]),
-		    &n.w[files[i].w].good);
-	if ((n.reg = clients_load(n.conf.clients, err)) == NULL ||
-	    (n.keys = jwks_load(n.conf.jwks, chk, err)) == NULL ||
-	    (n.tkey = secret_load(n.conf.secret, err)) == NULL ||
-	    (n.tmpl = tmpl_load(n.conf.templates, err)) == NULL) {
-		state_free(&n);
-		return 0;
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		err_set(err, confpath, 0, "out of memory");
+		return NULL;
 	}
-	*st = n;
-	return 1;
+	w = &st->world;
+	stamp_of(confpath, &st->w[W_CONF].good);
+	if (!conf_load(confpath, &w->conf, err)) {
+		free(st);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		stamp_of(file_path(&w->conf, &files[i]),
+		    &st->w[files[i].w].good);
+	if ((w->reg = clients_load(w->conf.clients, err)) == NULL ||
+	    (w->keys = jwks_load(w->conf.jwks, chk, err)) == NULL ||
+	    (w->tkey = secret_load(w->conf.secret, err)) == NULL ||
+	    (w->tmpl = tmpl_load(w->conf.templates, err)) == NULL) {
+		state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+const struct world *
+state_world(const struct state *st)
+{
+	return &st->world;
+}
+
+/* The world and the watcher's bookkeeping, in one place. */
+static void
+state_clear(struct state *st)
+{
+	free(st->bad_dep_path);
+	conf_free(&st->world.conf);
+	clients_free(st->world.reg);
+	jwks_free(st->world.keys);
+	token_key_free(st->world.tkey);
+	tmpl_free(st->world.tmpl);
+	memset(st, 0, sizeof(*st));
 }
 
 void
 state_free(struct state *st)
 {
-	free(st->bad_dep_path);
-	conf_free(&st->conf);
-	clients_free(st->reg);
-	jwks_free(st->keys);
-	token_key_free(st->tkey);
-	tmpl_free(st->tmpl);
-	memset(st, 0, sizeof(*st));
+	if (st == NULL)
+		return;
+	state_clear(st);
+	free(st);
 }
 
 static void
@@ -195,7 +241,7 @@ int
 state_refresh(struct state *st)
 {
 	const struct watched_file	*f;
-	struct state			 n;
+	struct state			*n;
 	struct stamp			 now;
 	struct es_err			 err;
 	struct watch			*w;
@@ -204,7 +250,7 @@ state_refresh(struct state *st)
 	size_t				 i;
 	int				 count = 0;
 
-	if (st->conf.path == NULL)
+	if (st->world.conf.path == NULL)
 		return 0;
 	/*
 	 * A new configuration, or one that waits for a file it names and
@@ -216,21 +262,23 @@ state_refresh(struct state *st)
 		if (!stamp_eq(&now, &st->bad_dep))
 			memset(&w->bad, 0, sizeof(w->bad));
 	}
-	if (changed(st->conf.path, w, &now)) {
-		if ((conf = strdup(st->conf.path)) != NULL &&
-		    state_load(conf, JWKS_FAST, &n, &err)) {
-			state_free(st);
-			*st = n;
+	if (changed(st->world.conf.path, w, &now)) {
+		if ((conf = strdup(st->world.conf.path)) != NULL &&
+		    (n = state_load(conf, JWKS_FAST, &err)) != NULL) {
+			/* The new copy takes the old one's place. */
+			state_clear(st);
+			*st = *n;
+			free(n);
 			log_warnx("%s: reloaded", conf);
 			free(conf);
 			return 1;
 		}
 		if (conf == NULL)
-			err_set(&err, st->conf.path, 0, "out of memory");
+			err_set(&err, st->world.conf.path, 0, "out of memory");
 		w->bad = now;
 		free(st->bad_dep_path);
 		st->bad_dep_path = NULL;
-		if (strcmp(err.file, st->conf.path) == 0)
+		if (strcmp(err.file, st->world.conf.path) == 0)
 			/* The file itself is bad: wait for its next change. */
 			keeping(&err);
 		else {
@@ -239,7 +287,7 @@ state_refresh(struct state *st)
 			 * again as soon as that file changes.
 			 */
 			log_warnx("%s: not reloaded until this is mended: "
-			    "%s:%zu: %s", st->conf.path, err.file, err.line,
+			    "%s:%zu: %s", st->world.conf.path, err.file, err.line,
 			    err.msg);
 			if ((st->bad_dep_path = strdup(err.file)) != NULL)
 				stamp_of(st->bad_dep_path, &st->bad_dep);
@@ -249,7 +297,7 @@ state_refresh(struct state *st)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		f = &files[i];
 		w = &st->w[f->w];
-		path = file_path(&st->conf, f);
+		path = file_path(&st->world.conf, f);
 		if (!changed(path, w, &now))
 			continue;
 		if (f->swap(st, path, &err)) {

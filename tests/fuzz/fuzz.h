@@ -140,20 +140,27 @@ fuzz_in_free(struct fuzz_in *fi)
 	}								\
 } while (0)
 
-/* Loads the fixed state from FUZZ_DATA/endsession.conf, or aborts. */
-static inline void
-fuzz_state(struct state *st)
+/*
+ * The world of FUZZ_DATA/endsession.conf, loaded on the first call (and
+ * kept for the process), or aborts.
+ */
+static inline const struct world *
+fuzz_world(void)
 {
-	struct es_err	 err;
-	char		 path[1024];
+	static struct state	*st;
+	struct es_err		 err;
+	char			 path[1024];
 
+	if (st != NULL)
+		return state_world(st);
 	snprintf(path, sizeof(path), "%s/endsession.conf", fuzz_data());
 	memset(&err, 0, sizeof(err));
-	if (!state_load(path, JWKS_FAST, st, &err)) {
+	if ((st = state_load(path, JWKS_FAST, &err)) == NULL) {
 		fprintf(stderr, "fuzz: cannot load the fixtures: %s:%zu: %s\n",
 		    err.file, err.line, err.msg);
 		abort();
 	}
+	return state_world(st);
 }
 
 #endif /* !FUZZ_H */

@@ -15,8 +15,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&err, 0, sizeof(err));
 	if ((reg = clients_parse(in, size, "clients.json", &err)) != NULL) {
-		for (i = 0; i < reg->n; i++) {
-			c = &reg->clients[i];
+		for (i = 0; i < clients_count(reg); i++) {
+			c = clients_at(reg, i);
 			FUZZ_ASSERT(clients_find(reg, c->id, c->idsz) == c);
 			for (k = 0; k < c->urisz; k++) {
 				FUZZ_ASSERT(client_redir(c, c->uris[k].uri,

@@ -1,6 +1,6 @@
 /*
  * fuzz_decide.c - the whole path of one request: bytes -> req_parse ->
- * decide -> render (-> journal_line), with the fixed state of FUZZ_DATA
+ * decide -> render (-> journal_line), with the fixed world of FUZZ_DATA
  * (configuration, clients, keys, secret, the real templates) at FUZZ_NOW.
  * The request bytes are encoded as fuzz.h says.  Invariants, each an
  * abort():
@@ -15,15 +15,39 @@
  */
 #include "fuzz.h"
 
-static struct state	 st;
+static const struct world	*w;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_state(&st);
+	w = fuzz_world();
 	return 0;
+}
+
+/*
+ * A field as the form means it: NAME, or NAME_b64 decoded (here, apart
+ * from decide's own decoding, so that the check below stays independent).
+ */
+static struct val
+plain(const struct req *r, enum param name, enum param b64,
+    struct arena *ar)
+{
+	struct val	 v = r->p[name];
+	const struct val *e = &r->p[b64];
+	char		*p;
+	size_t		 sz;
+
+	if (e->p != NULL && v.p == NULL &&
+	    (p = arena_alloc(ar, b64url_decsz(e->sz) + 1)) != NULL &&
+	    b64url_decode(e->p, e->sz, (unsigned char *)p,
+	    b64url_decsz(e->sz), &sz)) {
+		p[sz] = '\0';
+		v.p = p;
+		v.sz = sz;
+	}
+	return v;
 }
 
 /* Whether the sz bytes at v start with some registered URI. */
@@ -33,8 +57,8 @@ registered_prefix(const char *v, size_t sz)
 	const struct client	*c;
 	size_t			 i, k;
 
-	for (i = 0; i < st.reg->n; i++) {
-		c = &st.reg->clients[i];
+	for (i = 0; i < clients_count(w->reg); i++) {
+		c = clients_at(w->reg, i);
 		for (k = 0; k < c->urisz; k++)
 			if (c->uris[k].sz <= sz &&
 			    memcmp(c->uris[k].uri, v, c->uris[k].sz) == 0)
@@ -96,14 +120,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!fuzz_in_make(&fi, data, size))
 		return 0;
-	if (!req_parse(&r, &fi.in, st.conf.sid_cookie)) {
+	if (!req_parse(&r, &fi.in, w->conf.sid_cookie)) {
 		req_free(&r);
 		fuzz_in_free(&fi);
 		return 0;
 	}
-	decide(&st, &r, FUZZ_NOW, &d);
+	decide(w, &r, FUZZ_NOW, &r.ar, &d);
 	FUZZ_ASSERT((unsigned)d.out < OUT__MAX && (unsigned)d.why < WHY__MAX);
-	ok = render(&st, &r, &d, &out);
+	ok = render(w, &r, &d, &out);
 	if (!ok)
 		render_500(&out);
 	loc = check_response(&out, &d, ok);
@@ -114,27 +138,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(d.out == OUT_REDIRECT || d.out == OUT_SIGNED_OUT);
 		/* Ask the checkers again, independently of decide. */
 		if (r.p[P_ID_TOKEN_HINT].p != NULL) {
-			hc.keys = st.keys;
-			hc.reg = st.reg;
-			hc.issuer = st.conf.issuer;
-			hc.clock_skew = st.conf.clock_skew;
-			hc.max_age = st.conf.hint_max_age;
+			hc.keys = w->keys;
+			hc.reg = w->reg;
+			hc.issuer = w->conf.issuer;
+			hc.clock_skew = w->conf.clock_skew;
+			hc.max_age = w->conf.hint_max_age;
 			hint_ok = hint_check(&hc, r.p[P_ID_TOKEN_HINT].p,
 			    r.p[P_ID_TOKEN_HINT].sz, FUZZ_NOW, &ar, &h) ==
 			    HINT_VALID;
 		}
 		if (r.p[P_CONFIRM].p != NULL) {
-			f.client_id = r.p[P_CLIENT_ID];
+			f.client_id = plain(&r, P_CLIENT_ID, P_CLIENT_ID_B64,
+			    &ar);
 			f.plru = r.p[P_LOGOUT_URI];
-			f.state = r.p[P_STATE];
-			f.ui_locales = r.p[P_UI_LOCALES];
+			f.state = plain(&r, P_STATE, P_STATE_B64, &ar);
+			f.ui_locales = plain(&r, P_UI_LOCALES,
+			    P_UI_LOCALES_B64, &ar);
 			f.browser_sid.p = r.browser_sid;
 			f.browser_sid.sz = r.browser_sidsz;
-			/* decide() has put decoded NAME_b64 fields in r.p. */
 			f.cookie.p = r.confirm_cookie;
 			f.cookie.sz = r.confirm_cookie == NULL ? 0 :
 			    NONCE_B64SZ;
-			token_ok = token_check(st.tkey, &f, r.p[P_CONFIRM].p,
+			token_ok = token_check(w->tkey, &f, r.p[P_CONFIRM].p,
 			    r.p[P_CONFIRM].sz, FUZZ_NOW) == TOKEN_OK;
 		}
 		FUZZ_ASSERT(hint_ok || token_ok);

@@ -5,14 +5,14 @@
  */
 #include "fuzz.h"
 
-static struct state	 st;
+static const struct world	*w;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_state(&st);
+	w = fuzz_world();
 	return 0;
 }
 
@@ -26,11 +26,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*tok = fuzz_dup(data, size);
 	size_t		 i;
 
-	hc.keys = st.keys;
-	hc.reg = st.reg;
-	hc.issuer = st.conf.issuer;
-	hc.clock_skew = st.conf.clock_skew;
-	hc.max_age = st.conf.hint_max_age;
+	hc.keys = w->keys;
+	hc.reg = w->reg;
+	hc.issuer = w->conf.issuer;
+	hc.clock_skew = w->conf.clock_skew;
+	hc.max_age = w->conf.hint_max_age;
 	res = hint_check(&hc, tok, size, FUZZ_NOW, &ar, &h);
 	FUZZ_ASSERT((unsigned)res < HINT__MAX);
 	if (res == HINT_VALID) {
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < h.audsz; i++)
 			FUZZ_ASSERT(h.aud[i] != NULL);
 		if (h.client != NULL)
-			FUZZ_ASSERT(clients_find(st.reg, h.client->id,
+			FUZZ_ASSERT(clients_find(w->reg, h.client->id,
 			    h.client->idsz) == h.client);
 		if (h.sub != NULL)
 			(void)strlen(h.sub);

@@ -3,6 +3,7 @@
  * then every key described and tried on a signature.
  */
 #include "fuzz.h"
+#include "keytypes.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,6 +4,7 @@
  * a keys file to match, then every key picked and signing once.
  */
 #include "fuzz.h"
+#include "keytypes.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,6 @@
  */
 #include "fuzz.h"
 
-static struct state		 st;
 static const struct token_key	*tk;
 
 int
@@ -16,8 +15,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_state(&st);	/* the secret of FUZZ_DATA, as the seeds */
-	tk = st.tkey;
+	tk = fuzz_world()->tkey;	/* the secret of FUZZ_DATA, as the seeds */
 	return 0;
 }
 

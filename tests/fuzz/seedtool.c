@@ -35,7 +35,7 @@ str(FILE *f, const char *s)
 int
 main(int argc, char *argv[])
 {
-	struct state	 st;
+	const struct world *w;
 	struct fuzz_in	 fi;
 	struct req	 r;
 	struct decision	 d;
@@ -52,11 +52,11 @@ main(int argc, char *argv[])
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(&in, chunk, n);
 	fclose(f);
-	fuzz_state(&st);
+	w = fuzz_world();
 	if (!fuzz_in_make(&fi, (const uint8_t *)in.p, in.sz) ||
-	    !req_parse(&r, &fi.in, st.conf.sid_cookie))
+	    !req_parse(&r, &fi.in, w->conf.sid_cookie))
 		return 1;
-	decide(&st, &r, FUZZ_NOW, &d);
+	decide(w, &r, FUZZ_NOW, &r.ar, &d);
 	if (d.out != OUT_CONFIRM || d.token[0] == '\0')
 		return 1;
 	if (token) {
@@ -101,6 +101,5 @@ done:
 	buf_free(&in);
 	req_free(&r);
 	fuzz_in_free(&fi);
-	state_free(&st);
 	return 0;
 }

@@ -216,7 +216,7 @@ tk_pem(enum tk_kind k)
 }
 
 int
-tk_state(struct state *st, const char *clients, const char *sid_cookie,
+tk_world(struct world *st, const char *clients, const char *sid_cookie,
     const char *cookies, const char *cookie_domain, const char *templates)
 {
 	static const unsigned char secret[32] =
@@ -266,7 +266,7 @@ tk_state(struct state *st, const char *clients, const char *sid_cookie,
 }
 
 void
-tk_state_free(struct state *st)
+tk_world_free(struct world *st)
 {
 	clients_free(st->reg);
 	jwks_free(st->keys);

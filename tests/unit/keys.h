@@ -2,7 +2,7 @@
  * keys.h - test helpers shared by the unit suites: keys generated at run
  * time (cached for the whole run), their JWK export, compact JWS signing
  * with EVP for every algorithm we accept, keysets built through
- * jwks_parse, and a hand-built struct state for decide and render.
+ * jwks_parse, and a hand-built struct world for decide and render.
  */
 #ifndef KEYS_H
 #define KEYS_H
@@ -68,16 +68,16 @@ char		*tk_pem(enum tk_kind k);
 char		*tk_fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * A struct state for decide/render, built by hand: issuer
+ * A struct world for decide/render, built by hand: issuer
  * "https://op.example", the clients JSON given, a keyset of the RSA
  * key (kid "rsa1") and the P-256 key (kid "ec1"), a 32-byte secret,
  * sid_cookie (may be NULL), one session cookie list (space-separated,
  * may be NULL), cookie_domain (may be NULL) and templates (NULL for no
- * tmplset).  Returns 1.  tk_state_free undoes it.
+ * tmplset).  Returns 1.  tk_world_free undoes it.
  */
-int		 tk_state(struct state *, const char *clients,
+int		 tk_world(struct world *, const char *clients,
 		    const char *sid_cookie, const char *cookies,
 		    const char *cookie_domain, const char *templates);
-void		 tk_state_free(struct state *);
+void		 tk_world_free(struct world *);
 
 #endif

@@ -40,7 +40,7 @@ test_valid(void)
 	if (reg == NULL)
 		err_print(&e);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
-	CU_ASSERT_EQUAL(reg->n, 4);
+	CU_ASSERT_EQUAL(clients_count(reg), 4);
 	c = clients_find(reg, "example-client-id", 17);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_STRING_EQUAL(c->name, "Example Publication");
@@ -273,7 +273,7 @@ test_many(void)
 	if (reg == NULL)
 		err_print(&e);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
-	CU_ASSERT_EQUAL(reg->n, n);
+	CU_ASSERT_EQUAL(clients_count(reg), n);
 	for (i = 0; i < n; i++) {
 		idsz = snprintf(id, sizeof(id), "client-%zu", i);
 		urisz = snprintf(uri, sizeof(uri), "https://rp%zu.example/cb",

@@ -10,6 +10,7 @@
 
 #include "unit.h"
 #include "endsession.h"
+#include "keytypes.h"
 #include "keys.h"
 
 #define RSA_ALL	((1u << ALG_RS256) | (1u << ALG_RS384) | (1u << ALG_RS512) | \

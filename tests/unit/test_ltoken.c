@@ -18,6 +18,7 @@
 #include "unit.h"
 #include "keys.h"
 #include "endsession.h"
+#include "keytypes.h"
 
 static char *
 bn_member(EVP_PKEY *pk, const char *param, size_t pad)

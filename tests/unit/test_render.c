@@ -34,8 +34,8 @@ static const unsigned char nonce[NONCE_SZ] = "0123456789abcdef";
 #define CONFIRM_SET_COOKIE "Set-Cookie: " CONFIRM_COOKIE "=" NONCE64 \
 			"; Max-Age=600; Path=/; Secure; HttpOnly; SameSite=Strict"
 
-static struct state	 st_plain;	/* no cookie_domain */
-static struct state	 st_dom;	/* cookie_domain, cookie_path /auth */
+static struct world	 st_plain;	/* no cookie_domain */
+static struct world	 st_dom;	/* cookie_domain, cookie_path /auth */
 static char		*hint_tok;
 static int		 ready;
 
@@ -44,9 +44,9 @@ setup(void)
 {
 	if (ready)
 		return;
-	if (!tk_state(&st_plain, clients_json, "op_sid", "SESSION __Host-op",
+	if (!tk_world(&st_plain, clients_json, "op_sid", "SESSION __Host-op",
 	    NULL, "templates") ||
-	    !tk_state(&st_dom, clients_json, "op_sid", "SESSION __Host-op",
+	    !tk_world(&st_dom, clients_json, "op_sid", "SESSION __Host-op",
 	    ".op.example", "templates"))
 		abort();
 	free(st_dom.conf.cookie_path);
@@ -61,7 +61,7 @@ setup(void)
  * Returns render's result; out holds the response.
  */
 static int
-respond(const struct state *st, const char *method, const char *params,
+respond(const struct world *st, const char *method, const char *params,
     struct req *r, struct decision *d, struct buf *out)
 {
 	struct buf	 p = { NULL, 0, 0, 0 };
@@ -88,7 +88,7 @@ respond(const struct state *st, const char *method, const char *params,
 		in.query = p.p;
 	memset(out, 0, sizeof(*out));
 	CU_ASSERT_EQUAL_FATAL(req_parse(r, &in, st->conf.sid_cookie), 1);
-	decide(st, r, NOW, d);
+	decide(st, r, NOW, &r->ar, d);
 	buf_free(&p);	/* r holds its own copies */
 	return render(st, r, d, out);
 }
@@ -538,6 +538,7 @@ test_reasons(void)
 			r.p[P_UI_LOCALES].p = locale_names[loc];
 			r.p[P_UI_LOCALES].sz = strlen(locale_names[loc]);
 			memset(&d, 0, sizeof(d));
+			d.ui_locales = r.p[P_UI_LOCALES];
 			d.out = OUT_ERROR;
 			d.why = why;
 			buf_reset(&out);
@@ -692,8 +693,8 @@ test_cleanup(void)
 {
 	if (!ready)
 		return;
-	tk_state_free(&st_plain);
-	tk_state_free(&st_dom);
+	tk_world_free(&st_plain);
+	tk_world_free(&st_dom);
 	free(hint_tok);
 	hint_tok = NULL;
 	ready = 0;
