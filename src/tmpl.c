@@ -170,138 +170,192 @@ find2(const char *s, size_t sz, char c)
 }
 
 /*
- * Splits t->src into segments.  The first pass only counts them (and
- * finds every error); the second, with the array allocated once, fills
- * them in and links each section's opening to its closing.  Returns 1,
- * or 0 with err set (path and line of the fault).
+ * One split of a page's source (below): two passes over it, the first
+ * only counting segments (and finding every error), the second, with
+ * the array allocated once, filling them in.
  */
-static int
-split(struct page_tmpl *t, enum page pg, const char *path, struct es_err *err)
-{
+struct splitter {
+	struct page_tmpl *t;
+	const char	*path;		/* for errors */
+	struct es_err	*err;
+	int		 fill;		/* the second pass */
+	size_t		 nsegs;		/* counted by the first */
 	struct {
 		enum tvar	 var;
 		size_t		 off;	/* of its "{{" in the source */
 		size_t		 idx;	/* of its segment (filling pass) */
-	}		 stack[TMPL_DEPTH];
-	const char	*s = t->src, *open, *end, *name;
-	size_t		 sz = t->srcsz, off, at, nsegs = 0, namesz, depth, i;
-	unsigned	 seen = 0;
-	enum seg_kind	 kind;
-	enum tvar	 v;
-	struct seg	*sg;
-	int		 fill;
+	}		 stack[TMPL_DEPTH];	/* open sections */
+	size_t		 depth;
+	unsigned	 seen;		/* TV_BIT per placeholder met */
+};
 
-	t->n = 0;
-	for (fill = 0; fill <= 1; fill++) {
-		if (fill) {
-			if (nsegs == 0)
-				break;
-			t->segs = calloc(nsegs, sizeof(*t->segs));
-			if (t->segs == NULL) {
-				err_set(err, path, 0, "out of memory");
-				return 0;
-			}
-		}
-		off = 0;
-		depth = 0;
-		while (off < sz) {
-			if ((open = find2(s + off, sz - off, '{')) == NULL)
-				open = s + sz;
-			if (open > s + off) {
-				if (fill) {
-					sg = &t->segs[t->n++];
-					sg->kind = SEG_TEXT;
-					sg->p = s + off;
-					sg->sz = (size_t)(open - (s + off));
-				} else
-					nsegs++;
-			}
-			if (open == s + sz)
-				break;
-			at = (size_t)(open - s);
-			end = find2(open + 2, sz - at - 2, '}');
-			if (end == NULL) {
-				err_set(err, path, line_of(s, sz, at),
-				    "\"{{\" without a closing \"}}\"");
-				return 0;
-			}
-			name = open + 2;
-			namesz = (size_t)(end - name);
-			kind = SEG_VAR;
-			if (namesz > 0 && (*name == '#' || *name == '^' ||
-			    *name == '/')) {
-				kind = *name == '#' ? SEG_OPEN :
-				    *name == '^' ? SEG_INVERT : SEG_CLOSE;
-				name++;
-				namesz--;
-			}
-			if ((v = tvar_find(name, namesz)) == TV__MAX) {
-				if (quotable(open, (size_t)(end + 2 - open)))
-					err_set(err, path, line_of(s, sz, at),
-					    "unknown placeholder %.*s",
-					    (int)(end + 2 - open), open);
-				else
-					err_set(err, path, line_of(s, sz, at),
-					    "unknown placeholder");
-				return 0;
-			}
-			seen |= TV_BIT(v);
-			if (kind != SEG_VAR && tvar_is_html[v]) {
-				err_set(err, path, line_of(s, sz, at),
-				    "section on {{%s}}, which is not text",
-				    tvar_names[v]);
-				return 0;
-			}
-			if (kind == SEG_OPEN || kind == SEG_INVERT) {
-				if (depth == TMPL_DEPTH) {
-					err_set(err, path, line_of(s, sz, at),
-					    "sections nested deeper than %d",
-					    TMPL_DEPTH);
-					return 0;
-				}
-				stack[depth].var = v;
-				stack[depth].off = at;
-				stack[depth].idx = t->n;
-				depth++;
-			} else if (kind == SEG_CLOSE) {
-				if (depth == 0) {
-					err_set(err, path, line_of(s, sz, at),
-					    "{{/%s}} without an open section",
-					    tvar_names[v]);
-					return 0;
-				}
-				depth--;
-				if (stack[depth].var != v) {
-					err_set(err, path, line_of(s, sz, at),
-					    "{{/%s}} closes {{%c%s}} of line "
-					    "%zu", tvar_names[v],
-					    s[stack[depth].off + 2],
-					    tvar_names[stack[depth].var],
-					    line_of(s, sz, stack[depth].off));
-					return 0;
-				}
-				if (fill)
-					t->segs[stack[depth].idx].close = t->n;
-			}
-			if (fill) {
-				sg = &t->segs[t->n++];
-				sg->kind = kind;
-				sg->var = v;
-			} else
-				nsegs++;
-			off = (size_t)(end + 2 - s);
-		}
-		if (depth > 0) {
-			err_set(err, path,
-			    line_of(s, sz, stack[depth - 1].off),
-			    "{{%c%s}} not closed by the end of the file",
-			    s[stack[depth - 1].off + 2],
-			    tvar_names[stack[depth - 1].var]);
+/* Counts a segment, or (filling) appends it. */
+static void
+add_seg(struct splitter *sp, enum seg_kind kind, enum tvar v, const char *p,
+    size_t sz)
+{
+	struct seg	*sg;
+
+	if (!sp->fill) {
+		sp->nsegs++;
+		return;
+	}
+	sg = &sp->t->segs[sp->t->n++];
+	sg->kind = kind;
+	sg->var = v;
+	sg->p = p;
+	sg->sz = sz;
+}
+
+/*
+ * The tag "{{...}}" from open (at offset at) to end (its "}}"): its kind
+ * and variable.  Returns 0 with err set when the name is unknown, or a
+ * section tests a variable that holds HTML.
+ */
+static int
+read_tag(struct splitter *sp, const char *open, size_t at, const char *end,
+    enum seg_kind *kind, enum tvar *v)
+{
+	const char	*s = sp->t->src, *name = open + 2;
+	size_t		 sz = sp->t->srcsz, namesz = (size_t)(end - name);
+
+	*kind = SEG_VAR;
+	if (namesz > 0 && (*name == '#' || *name == '^' || *name == '/')) {
+		*kind = *name == '#' ? SEG_OPEN : *name == '^' ? SEG_INVERT :
+		    SEG_CLOSE;
+		name++;
+		namesz--;
+	}
+	if ((*v = tvar_find(name, namesz)) == TV__MAX) {
+		if (quotable(open, (size_t)(end + 2 - open)))
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "unknown placeholder %.*s",
+			    (int)(end + 2 - open), open);
+		else
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "unknown placeholder");
+		return 0;
+	}
+	sp->seen |= TV_BIT(*v);
+	if (*kind != SEG_VAR && tvar_is_html[*v]) {
+		err_set(sp->err, sp->path, line_of(s, sz, at),
+		    "section on {{%s}}, which is not text", tvar_names[*v]);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Keeps sections balanced: an opening tag is pushed, a closing one must
+ * close the innermost (and, filling, links the opening to it).  Returns
+ * 0 with err set.
+ */
+static int
+nest(struct splitter *sp, enum seg_kind kind, enum tvar v, size_t at)
+{
+	const char	*s = sp->t->src;
+	size_t		 sz = sp->t->srcsz, top;
+
+	if (kind == SEG_OPEN || kind == SEG_INVERT) {
+		if (sp->depth == TMPL_DEPTH) {
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "sections nested deeper than %d", TMPL_DEPTH);
 			return 0;
 		}
+		sp->stack[sp->depth].var = v;
+		sp->stack[sp->depth].off = at;
+		sp->stack[sp->depth].idx = sp->t->n;
+		sp->depth++;
+	} else if (kind == SEG_CLOSE) {
+		if (sp->depth == 0) {
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "{{/%s}} without an open section", tvar_names[v]);
+			return 0;
+		}
+		top = --sp->depth;
+		if (sp->stack[top].var != v) {
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "{{/%s}} closes {{%c%s}} of line %zu",
+			    tvar_names[v], s[sp->stack[top].off + 2],
+			    tvar_names[sp->stack[top].var],
+			    line_of(s, sz, sp->stack[top].off));
+			return 0;
+		}
+		if (sp->fill)
+			sp->t->segs[sp->stack[top].idx].close = sp->t->n;
+	}
+	return 1;
+}
+
+/* One pass over the source: text and tags in turn.  Returns 0 on error. */
+static int
+split_pass(struct splitter *sp)
+{
+	const char	*s = sp->t->src, *open, *end;
+	size_t		 sz = sp->t->srcsz, off = 0, at, top;
+	enum seg_kind	 kind;
+	enum tvar	 v;
+
+	sp->depth = 0;
+	while (off < sz) {
+		if ((open = find2(s + off, sz - off, '{')) == NULL)
+			open = s + sz;
+		if (open > s + off)
+			add_seg(sp, SEG_TEXT, TV__MAX, s + off,
+			    (size_t)(open - (s + off)));
+		if (open == s + sz)
+			break;
+		at = (size_t)(open - s);
+		if ((end = find2(open + 2, sz - at - 2, '}')) == NULL) {
+			err_set(sp->err, sp->path, line_of(s, sz, at),
+			    "\"{{\" without a closing \"}}\"");
+			return 0;
+		}
+		if (!read_tag(sp, open, at, end, &kind, &v) ||
+		    !nest(sp, kind, v, at))
+			return 0;
+		add_seg(sp, kind, v, NULL, 0);
+		off = (size_t)(end + 2 - s);
+	}
+	if (sp->depth > 0) {
+		top = sp->depth - 1;
+		err_set(sp->err, sp->path, line_of(s, sz, sp->stack[top].off),
+		    "{{%c%s}} not closed by the end of the file",
+		    s[sp->stack[top].off + 2], tvar_names[sp->stack[top].var]);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Splits t->src into segments (struct splitter's two passes) and checks
+ * that the page holds every placeholder it must.  Returns 1, or 0 with
+ * err set (path and line of the fault).
+ */
+static int
+split(struct page_tmpl *t, enum page pg, const char *path, struct es_err *err)
+{
+	struct splitter	 sp;
+	size_t		 i;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.t = t;
+	sp.path = path;
+	sp.err = err;
+	t->n = 0;
+	if (!split_pass(&sp))
+		return 0;
+	if (sp.nsegs > 0) {
+		if ((t->segs = calloc(sp.nsegs, sizeof(*t->segs))) == NULL) {
+			err_set(err, path, 0, "out of memory");
+			return 0;
+		}
+		sp.fill = 1;
+		if (!split_pass(&sp))
+			return 0;
 	}
 	for (i = 0; i < TV__MAX; i++)
-		if ((page_required[pg] & TV_BIT(i)) && !(seen & TV_BIT(i))) {
+		if ((page_required[pg] & TV_BIT(i)) && !(sp.seen & TV_BIT(i))) {
 			err_set(err, path, 0, "lacks the placeholder {{%s}}",
 			    tvar_names[i]);
 			return 0;
