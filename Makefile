@@ -47,10 +47,17 @@ JOSE_OBJ   := $(B)/obj/tools/jose.o
 
 all: $(B)/endsession $(B)/endsession-mint $(B)/endsession-notify
 
-$(B)/obj/%.o: src/%.c src/endsession.h | $(B)/obj
+# endsession.h is the map every module reads; keytypes.h the insides of
+# the key types, for jwks.c, sign.c and the tests that look at a key.
+HDRS := src/endsession.h src/keytypes.h
+
+# The benchmarks' C tools, built with every check so that they cannot rot.
+BENCH_TOOLS := $(B)/bench/micro $(B)/bench/sigcheck
+
+$(B)/obj/%.o: src/%.c $(HDRS) | $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/unit/%.o: tests/unit/%.c src/endsession.h $(wildcard tests/unit/*.h) tests/tools/jose.h | $(B)/obj/unit
+$(B)/obj/unit/%.o: tests/unit/%.c $(HDRS) $(wildcard tests/unit/*.h) tests/tools/jose.h | $(B)/obj/unit
 	$(CC) $(CFLAGS) -Isrc -Itests/tools -Wno-missing-prototypes -c -o $@ $<
 
 $(B)/obj/tools/%.o: tests/tools/%.c src/endsession.h tests/tools/jose.h | $(B)/obj/tools
@@ -58,7 +65,11 @@ $(B)/obj/tools/%.o: tests/tools/%.c src/endsession.h tests/tools/jose.h | $(B)/o
 
 $(NOTIFY_OBJ) $(B)/obj/notify_main.o: CFLAGS += $(NOTIFY_CFLAGS)
 
-$(B)/obj $(B)/obj/unit $(B)/obj/tools:
+$(B)/bench/%: bench/%.c $(HDRS) $(B)/libcore.a | $(B)/bench
+	$(CC) $(CFLAGS) -Isrc -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
+	    $(B)/libcore.a $(PKG_LIBS) -lm
+
+$(B)/obj $(B)/obj/unit $(B)/obj/tools $(B)/bench:
 	mkdir -p $@
 
 $(B)/libcore.a: $(CORE_OBJ)
@@ -86,11 +97,11 @@ check test test-asan test-valgrind: WERROR = 1
 # The quick suite: units, CGI tests and the fuzz corpus replay, in about
 # a minute on two cores, with the build dependencies only (no web server,
 # browser or node).
-check: all $(B)/unit-tests
+check: all $(B)/unit-tests $(BENCH_TOOLS)
 	B=$(B) ONLY="unit cgi fuzz-replay" bash tests/run-all.sh
 
 # The whole suite: units, CGI shell tests, then integration tests.
-test: all $(B)/unit-tests
+test: all $(B)/unit-tests $(BENCH_TOOLS)
 	B=$(B) bash tests/run-all.sh
 
 unit: $(B)/unit-tests
