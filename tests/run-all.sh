@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop browser docs demo faults supervise idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults supervise idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -69,6 +69,7 @@ part wide-lighttpd bash tests/integration/test_wide.sh lighttpd
 part reload-load bash tests/integration/test_reload_load.sh
 part refresh bash tests/refresh/run.sh
 part interop bash tests/interop/run.sh
+part interop-backchannel bash tests/interop/backchannel.sh
 part browser bash tests/browser/run.sh
 part docs bash tests/docs/run.sh
 # The README's demo, run as a newcomer would (scripts/demo, then stop).

@@ -24,9 +24,28 @@
 //
 // GET /test/clients.json renders the provider's client registrations in
 // endsession's clients-file format (docs/design.md section 4), for clients_url.
+//
+// Sign-out notifications (tests/interop/backchannel.sh) set ES_SITES to
+// "CLIENT_ID=PORT ..." (websites on 127.0.0.1, tests/interop/website.mjs,
+// each with the client secret ES_SITE_SECRET), ES_END_SESSION (endsession's
+// URL, published as end_session_endpoint instead of the provider's own),
+// ES_JOURNAL (endsession's journal) and ES_KEY_OUT.  Then, as a provider
+// that uses endsession would:
+// - customers sign in for real (authorization code flow); the login page
+//   signs in ES_LOGIN_AS (default "alice") at once and consent is given;
+// - each time it issues an authorization response it appends the login
+//   line of CONTRACT section 10 to the journal (session: the provider
+//   session's uid; sid: the client's own sid, as in its ID Tokens), and
+//   once per session a login line for "op-session", its own session
+//   service, whose backchannel_logout_uri is POST /test/session-logout
+//   here: a valid logout token for it destroys that session on the server;
+// - the private signing key goes to ES_KEY_OUT (a JWK, mode 0600) for
+//   endsession-notify's signing_key: websites verify logout tokens with
+//   the keys they already fetch from this provider.
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
-import { writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, writeFileSync, renameSync } from 'node:fs';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
 
 const [readyFile, issuerArg] = process.argv.slice(2);
@@ -61,22 +80,79 @@ const CLIENTS = [
   },
 ];
 
+const SITES = (process.env.ES_SITES || '').split(/\s+/).filter(Boolean).map((s) => {
+  const [id, port] = s.split('=');
+  return { id, base: `http://127.0.0.1:${port}` };
+});
+for (const { id, base } of SITES) {
+  CLIENTS.push({
+    client_id: id,
+    client_name: `Website ${id}`,
+    client_secret: process.env.ES_SITE_SECRET,
+    token_endpoint_auth_method: 'client_secret_post',
+    redirect_uris: [`${base}/callback`],
+    post_logout_redirect_uris: [`${base}/signed-out`],
+    backchannel_logout_uri: `${base}/backchannel-logout`,
+    backchannel_logout_session_required: true,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+  });
+}
+const LOGIN_AS = process.env.ES_LOGIN_AS || 'alice';
+const SESSION_CLIENT = 'op-session';
+
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `op-${randomBytes(6).toString('hex')}`, use: 'sig', alg: 'RS256' };
+const { d, p, q, dp, dq, qi, ...publicJwk } = jwk;
+if (process.env.ES_KEY_OUT) writeFileSync(process.env.ES_KEY_OUT, JSON.stringify(jwk), { mode: 0o600 });
+
+// The login line of CONTRACT section 10, as a provider's login code writes it.
+const journalTime = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+function loginLine(session, sid, clientId, sub) {
+  appendFileSync(process.env.ES_JOURNAL, `${JSON.stringify({
+    time: journalTime(), event: 'login', session, sid, client_id: clientId, sub,
+  })}\n`);
+}
+const recordedSessions = new Set();
+
+async function formBody(req) {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 65536) throw new Error('body too large');
+  }
+  return new URLSearchParams(body);
+}
 
 const server = createServer();
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
   const issuer = issuerArg || `http://127.0.0.1:${port}`;
+  const sites = SITES.length > 0;
   const provider = new Provider(issuer, {
     clients: CLIENTS,
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      // With websites, endsession is the end-session endpoint and
+      // endsession-notify sends the back-channel notifications; the
+      // feature stays on for the client metadata (and sid in ID Tokens).
+      rpInitiatedLogout: { enabled: !sites },
+      backchannelLogout: { enabled: sites },
     },
+    discovery: sites ? { end_session_endpoint: process.env.ES_END_SESSION } : {},
     findAccount: async (ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+  });
+
+  provider.on('authorization.success', (ctx) => {
+    const { session, client } = ctx.oidc;
+    if (!sites || !session || !session.accountId) return;
+    if (!recordedSessions.has(session.uid)) {
+      recordedSessions.add(session.uid);
+      loginLine(session.uid, session.uid, SESSION_CLIENT, session.accountId);
+    }
+    loginLine(session.uid, session.sidFor(client.clientId), client.clientId, session.accountId);
   });
 
   provider.use(async (ctx, next) => {
@@ -95,11 +171,66 @@ server.listen(0, '127.0.0.1', () => {
       return;
     }
     if (ctx.method === 'GET' && ctx.path === '/test/clients.json') {
+      const clients = CLIENTS.map(({
+        client_id, client_name, post_logout_redirect_uris,
+        backchannel_logout_uri, backchannel_logout_session_required,
+      }) => ({
+        client_id, client_name, post_logout_redirect_uris,
+        backchannel_logout_uri, backchannel_logout_session_required,
+      }));
+      if (sites) {
+        clients.push({
+          client_id: SESSION_CLIENT,
+          client_name: 'The provider\'s own sessions',
+          backchannel_logout_uri: `http://127.0.0.1:${port}/test/session-logout`,
+          backchannel_logout_session_required: true,
+        });
+      }
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({
-        clients: CLIENTS.map(({ client_id, client_name, post_logout_redirect_uris }) => (
-          { client_id, client_name, post_logout_redirect_uris })),
-      });
+      ctx.body = JSON.stringify({ clients });
+      return;
+    }
+    // The login page: signs in LOGIN_AS at once, then grants consent.
+    if (sites && ctx.method === 'GET' && ctx.path.startsWith('/interaction/')) {
+      const details = await provider.interactionDetails(ctx.req, ctx.res);
+      let result;
+      if (details.prompt.name === 'login') {
+        result = { login: { accountId: LOGIN_AS } };
+      } else {
+        const grant = new provider.Grant({
+          accountId: details.session.accountId, clientId: details.params.client_id,
+        });
+        grant.addOIDCScope('openid');
+        result = { consent: { grantId: await grant.save() } };
+      }
+      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result,
+        { mergeWithLastSubmission: true }));
+      return;
+    }
+    // The provider's session service: a back-channel logout endpoint like
+    // any website's, that ends the session on the server.
+    if (sites && ctx.method === 'POST' && ctx.path === '/test/session-logout') {
+      ctx.set('Cache-Control', 'no-store');
+      try {
+        const token = (await formBody(ctx.req)).get('logout_token');
+        const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [publicJwk] }), {
+          issuer, audience: SESSION_CLIENT, typ: 'logout+jwt', algorithms: ['RS256'],
+        });
+        const events = payload.events || {};
+        if (Object.keys(events).length !== 1
+            || JSON.stringify(events['http://schemas.openid.net/event/backchannel-logout']) !== '{}'
+            || payload.nonce !== undefined || typeof payload.sid !== 'string') {
+          throw new Error('not a logout token');
+        }
+        const session = await provider.Session.findByUid(payload.sid);
+        if (session) await session.destroy();
+        console.error(`provider: session ${payload.sid} ${session ? 'ended' : 'already gone'}`);
+        ctx.status = 204;
+      } catch (e) {
+        console.error(`provider: logout token refused: ${e.message}`);
+        ctx.status = 400;
+        ctx.body = { error: 'invalid_request' };
+      }
       return;
     }
     await next();
