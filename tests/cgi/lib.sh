@@ -3,9 +3,10 @@
 # Sourced by tests/cgi/test_*.sh (bash).  Runs build/endsession as a plain
 # CGI program (docs/design.md section 1) with keys, JWKS, clients and tokens
 # made at run time in a temporary folder:
-#   keys   rsa.pem (kid rsa1), p256.pem (ec256), p384.pem (ec384),
-#          ed.pem (ed1), plus rsa.pub (the RSA public key as PEM)
-#   jwks.json, clients.json, secret.bin, endsession.conf
+#   the common fixtures of tests/lib/fixtures.sh: keys rsa.pem (kid
+#   rsa1), p256.pem (ec1), p384.pem (ec384), ed.pem (ed1), rsa.pub (the
+#   RSA public key as PEM), jwks.json, clients.json, secret,
+#   endsession.conf
 # Environment: B (build folder, default build), VALGRIND=1 (run the binary
 # under valgrind; any report fails the test), ES_TRACE (a command put
 # before the binary: tests/sandbox/census.sh runs it under strace).
@@ -55,53 +56,11 @@ JOURNAL=$T/journal.log
 
 # ------------------------------------------------------------ fixtures
 
+. "$CGI_ROOT/tests/lib/fixtures.sh"
+
 cgi_setup() {
-	(
-	cd "$T" || exit 1
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-	    -out rsa.pem 2>/dev/null &&
-	openssl pkey -in rsa.pem -pubout -out rsa.pub &&
-	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-	    -out p256.pem &&
-	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 \
-	    -out p384.pem &&
-	openssl genpkey -algorithm ed25519 -out ed.pem &&
-	openssl rand 48 > secret.bin &&
-	{
-		printf '{"keys":[%s,%s,%s,%s]}\n' \
-		    "$("$MINT" jwk -k rsa.pem -i rsa1 -u sig)" \
-		    "$("$MINT" jwk -k p256.pem -i ec256)" \
-		    "$("$MINT" jwk -k p384.pem -i ec384 -u sig)" \
-		    "$("$MINT" jwk -k ed.pem -i ed1)"
-	} > jwks.json &&
-	cat > clients.json <<'EOF' &&
-{"clients": [
-  {"client_id": "app",
-   "client_name": "Example App",
-   "post_logout_redirect_uris": ["https://app.example/logout",
-                                 "https://app.example/bye"]},
-  {"client_id": "q",
-   "client_name": "Query RP",
-   "post_logout_redirect_uris": ["https://rp.example/cb?x=1"]},
-  {"client_id": "other",
-   "post_logout_redirect_uris": ["https://other.example/"]},
-  {"client_id": "xss",
-   "client_name": "<script>alert(1)</script> & \"Co\" 'x'",
-   "post_logout_redirect_uris": ["https://xss.example/"]}
-]}
-EOF
-	cat > endsession.conf <<EOF
-# endsession CGI test configuration
-issuer = $ISS
-clients = clients.json
-jwks = jwks.json
-secret = secret.bin
-templates = $CGI_ROOT/templates
-session_cookies = op_session __Host-op
-sid_cookie = op_sid
-journal = $JOURNAL
-EOF
-	) || { echo "cgi: fixture setup failed" >&2; echo "cgi: 0 passed, 1 failed"; exit 1; }
+	ES_MINT=$MINT ES_ROOT=$CGI_ROOT fixtures "$T" "$ISS" ||
+	    { echo "cgi: fixture setup failed" >&2; echo "cgi: 0 passed, 1 failed"; exit 1; }
 }
 
 # ------------------------------------------------------------- tokens
@@ -367,13 +326,13 @@ check_confirm_cookie() {
 # No Set-Cookie at all.
 no_cookie() { no_hdr Set-Cookie; }
 
-# The Set-Cookie headers that expire op_session and __Host-op (bash only:
+# The Set-Cookie headers that expire op_session and __Host-op_csrf (bash only:
 # this runs for every sign-out of the suite).
 check_cookies() {
 	local c v a x found
 	local -a vals attrs
 	mapfile -t vals < <(hdr Set-Cookie)
-	for c in op_session __Host-op; do
+	for c in op_session __Host-op_csrf; do
 		v=
 		for x in "${vals[@]}"; do
 			[[ $x == "$c="* ]] && { v=$x; break; }

@@ -26,13 +26,13 @@ a=$(printf '%s' "$v" | tr ';' '\n' | sed 's/^[[:space:]]*//')
 for x in Max-Age=0 Path=/auth Domain=example.com Secure HttpOnly SameSite=Lax; do
 	if printf '%s\n' "$a" | grep -qixF -- "$x"; then ok; else bad "op_session cookie lacks $x: [$v]"; fi
 done
-v=$(hdr Set-Cookie | grep '^__Host-op=')
+v=$(hdr Set-Cookie | grep '^__Host-op_csrf=')
 a=$(printf '%s' "$v" | tr ';' '\n' | sed 's/^[[:space:]]*//')
 for x in Max-Age=0 Path=/ Secure; do
-	if printf '%s\n' "$a" | grep -qixF -- "$x"; then ok; else bad "__Host-op cookie lacks $x: [$v]"; fi
+	if printf '%s\n' "$a" | grep -qixF -- "$x"; then ok; else bad "__Host-op_csrf cookie lacks $x: [$v]"; fi
 done
-if printf '%s\n' "$a" | grep -qi '^domain='; then bad "__Host-op cookie has a Domain: [$v]"; else ok; fi
-if printf '%s\n' "$a" | grep -qi '^path=/auth'; then bad "__Host-op cookie has Path=/auth: [$v]"; else ok; fi
+if printf '%s\n' "$a" | grep -qi '^domain='; then bad "__Host-op_csrf cookie has a Domain: [$v]"; else ok; fi
+if printf '%s\n' "$a" | grep -qi '^path=/auth'; then bad "__Host-op_csrf cookie has Path=/auth: [$v]"; else ok; fi
 journal_ok id_token_hint app alice sid-1
 
 t "no sid_cookie: the op_sid cookie is not consulted"

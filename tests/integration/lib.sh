@@ -14,45 +14,10 @@ ES_MINT=$B/endsession-mint
 ES_PIDS=()
 ES_MW=()
 
-# es_fixtures DIR ISSUER: keys rsa.pem (kid rsa1) and p256.pem (ec1),
-# jwks.json, clients.json (demo-rp, other-rp), secret, endsession.conf.
-es_fixtures() {
-	local d=$1 iss=$2
-	mkdir -p "$d" || return 1
-	(
-	cd "$d" || exit 1
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-	    -out rsa.pem 2>/dev/null &&
-	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-	    -out p256.pem 2>/dev/null &&
-	printf '{"keys":[%s,%s]}\n' "$("$ES_MINT" jwk -k rsa.pem -i rsa1 -u sig)" \
-	    "$("$ES_MINT" jwk -k p256.pem -i ec1 -u sig)" > jwks.json &&
-	ln -sf rsa.pem signing-key.pem &&
-	openssl rand 48 > secret &&
-	cat > clients.json <<EOF &&
-{"clients": [
-  {"client_id": "demo-rp", "client_name": "Demo Relying Party",
-   "post_logout_redirect_uris": ["${ES_RP_URI:-https://rp.example/signed-out}",
-                                 "https://rp.example/cb?x=1"]},
-  {"client_id": "other-rp", "client_name": "Other RP",
-   "post_logout_redirect_uris": ["https://other.example/bye"]}
-]}
-EOF
-	cat > endsession.conf <<EOF
-# written by tests/integration/lib.sh
-issuer = $iss
-clients = clients.json
-jwks = jwks.json
-secret = secret
-templates = $ES_ROOT/templates
-session_cookies = op_session __Host-op_csrf
-sid_cookie = op_sid
-journal = journal.log
-EOF
-	) || return 1
-	chmod 0644 "$d"/*.json "$d"/endsession.conf
-	chmod 0755 "$d"
-}
+. "$ES_ROOT/tests/lib/fixtures.sh"
+
+# es_fixtures DIR ISSUER: the common fixtures (tests/lib/fixtures.sh).
+es_fixtures() { fixtures "$@"; }
 
 # es_hint DIR KEY ALG KID CLAIMS-JSON: a signed id_token_hint.
 es_hint() {

@@ -34,7 +34,7 @@
 // - customers sign in for real (authorization code flow); the login page
 //   signs in ES_LOGIN_AS (default "alice") at once and consent is given;
 // - each time it issues an authorization response it appends the login
-//   line of CONTRACT section 10 to the journal (session: the provider
+//   line of docs/design.md section 10 to the journal (session: the provider
 //   session's uid; sid: the client's own sid, as in its ID Tokens), and
 //   once per session a login line for "op-session", its own session
 //   service, whose backchannel_logout_uri is POST /test/session-logout
@@ -106,7 +106,7 @@ const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `op-${randomBytes(6)
 const { d, p, q, dp, dq, qi, ...publicJwk } = jwk;
 if (process.env.ES_KEY_OUT) writeFileSync(process.env.ES_KEY_OUT, JSON.stringify(jwk), { mode: 0o600 });
 
-// The login line of CONTRACT section 10, as a provider's login code writes it.
+// The login line of docs/design.md section 10, as a provider's login code writes it.
 const journalTime = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 function loginLine(session, sid, clientId, sub) {
   appendFileSync(process.env.ES_JOURNAL, `${JSON.stringify({

@@ -270,7 +270,9 @@ cmp -s "$F/clients.json" "$WWW/clients.json" && ok || bad "clients_url: clients 
 eq "clients_url: mode kept" 604 "$(stat -c %a "$F/clients.json")"
 cmp -s "$F/jwks.json" "$WWW/jwks.json" && ok || bad "clients_url: keys not replaced"
 "$ES_BIN" --check -c "$F/endsession.conf" > "$T/chk2" 2>&1
-has "clients_url: --check sees 3 clients" "3 clients" "$T/chk2"
+n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clients"]))' "$WWW/clients.json")
+has "clients_url: --check sees the fixtures' clients and the new one" "$n clients" "$T/chk2"
+has "clients_url: the new client is the served one" '"third-rp"' "$F/clients.json"
 notmp "clients_url"
 cp "$F/jwks.json" "$T/jwks.before"
 cp "$F/clients.json" "$T/clients.before"
