@@ -795,6 +795,13 @@ const struct world *state_world(const struct state *);
  * number of files reloaded.
  */
 int		 state_refresh(struct state *);
+/*
+ * For a long-running process, before the sandbox: follow the files with
+ * inotify, so that state_refresh stats them only after an event for one
+ * of them (and once a second regardless).  Returns 0 when it cannot;
+ * state_refresh then stats every file every time, as without it.
+ */
+int		 state_follow(struct state *);
 void	 state_free(struct state *);
 
 /* ------------------------------------------------------------- sandbox.c */

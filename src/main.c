@@ -503,6 +503,10 @@ main(int argc, char *argv[])
 			fprintf(stderr, "endsession: cannot set up FastCGI\n");
 			goto out;
 		}
+		/* inotify before the sandbox; without it, a stat per file. */
+		if (!state_follow(st))
+			log_warnx("cannot follow the files with inotify: "
+			    "looking at each on every request");
 		io.fcgi = &rq;
 		log_to(fcgi_log, &rq);
 		sb = sandbox_enter(&state_world(st)->conf, &why);

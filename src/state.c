@@ -3,13 +3,24 @@
  * reloading what changed (docs/design.md section 9).  A new copy replaces the
  * old only once it has loaded in full; a broken one is logged once and
  * the last good copy keeps serving.
+ *
+ * How a change is noticed: by stat (device, inode, size, mtime, ctime) of
+ * each file.  A FastCGI process that follows its files (state_follow)
+ * asks inotify first, so that a request with nothing changed costs one
+ * read instead of a stat per file; any event for a watched name, and
+ * once a second regardless, it stats as before.
  */
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -33,11 +44,33 @@ struct watch {
 
 enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
 
+/*
+ * Following the files with inotify: the folder of each watched file (and
+ * of its target, when it is a symbolic link), and the names in them that
+ * matter.  Events carry the name within the folder; a folder that holds a
+ * watched symbolic link counts every name (a link swapped further up,
+ * as Kubernetes does with ..data, names something else).
+ */
+#define FOLLOW_MAX	(2 * W__MAX)
+struct follow {
+	int		 fd;		/* -1: stat on every request */
+	int		 dirty;		/* a watched name changed: stat */
+	int		 lost;		/* a watched folder is gone */
+	time_t		 swept;		/* the last stat of every file */
+	char		*paths[W__MAX];	/* the paths followed */
+	struct {
+		int	 wd;
+		char	*name;		/* NULL: any name in that folder */
+	}		 in[FOLLOW_MAX];
+	size_t		 n;
+};
+
 struct state {
 	struct world	 world;		/* what decide and render read */
 	struct watch	 w[W__MAX];
 	char		*bad_dep_path;	/* a new config waits for it */
 	struct stamp	 bad_dep;
+	struct follow	 fol;		/* kept across a reload */
 };
 
 static int
@@ -157,6 +190,7 @@ state_load(const char *confpath, enum jwks_check chk, struct es_err *err)
 		return NULL;
 	}
 	w = &st->world;
+	st->fol.fd = -1;
 	stamp_of(confpath, &st->w[W_CONF].good);
 	if (!conf_load(confpath, &w->conf, err)) {
 		free(st);
@@ -194,13 +228,216 @@ state_clear(struct state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Stops following: from now on every request stats the files. */
+static void
+follow_stop(struct follow *f)
+{
+	size_t	 i;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	for (i = 0; i < f->n; i++)
+		free(f->in[i].name);
+	for (i = 0; i < W__MAX; i++) {
+		free(f->paths[i]);
+		f->paths[i] = NULL;
+	}
+	f->n = 0;
+	f->dirty = f->lost = 0;
+}
+
 void
 state_free(struct state *st)
 {
 	if (st == NULL)
 		return;
+	follow_stop(&st->fol);
 	state_clear(st);
 	free(st);
+}
+
+/* The path of watched file i (enum watched) in the configuration c. */
+static const char *
+watched_path(const struct conf *c, size_t i)
+{
+	size_t	 k;
+
+	if (i == W_CONF)
+		return c->path;
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+		if (files[k].w == (enum watched)i)
+			return file_path(c, &files[k]);
+	return NULL;
+}
+
+/*
+ * Watches the folder of path for changes to its last component (any
+ * name when any is set).  Returns 0 when it cannot.
+ */
+static int
+follow_add(struct follow *f, const char *path, int any)
+{
+	/*
+	 * Not IN_MODIFY: a writer is done when it closes (and the journal,
+	 * often in the same folder, is kept open: its writes raise nothing).
+	 */
+	const uint32_t	 mask = IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM |
+	    IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF |
+	    IN_MOVE_SELF | IN_ONLYDIR;
+	const char	*slash = strrchr(path, '/');
+	const char	*name = slash == NULL ? path : slash + 1;
+	char		*dir;
+	int		 wd;
+
+	if (f->n == FOLLOW_MAX || *name == '\0')
+		return 0;
+	if ((dir = slash == NULL ? strdup(".") : strndup(path,
+	    slash == path ? 1 : (size_t)(slash - path))) == NULL)
+		return 0;
+	wd = inotify_add_watch(f->fd, dir, mask);
+	free(dir);
+	if (wd == -1)
+		return 0;
+	f->in[f->n].wd = wd;
+	f->in[f->n].name = NULL;
+	if (!any && (f->in[f->n].name = strdup(name)) == NULL)
+		return 0;
+	f->n++;
+	return 1;
+}
+
+int
+state_follow(struct state *st)
+{
+	struct follow	*f = &st->fol;
+	struct stat	 sb;
+	const char	*path;
+	char		*real;
+	size_t		 i;
+	int		 link, ok;
+
+	follow_stop(f);
+	if ((f->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return 0;
+	for (i = 0; i < W__MAX; i++) {
+		if ((path = watched_path(&st->world.conf, i)) == NULL ||
+		    (f->paths[i] = strdup(path)) == NULL)
+			goto fail;
+		link = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+		if (!follow_add(f, path, link))
+			goto fail;
+		if (link) {
+			real = realpath(path, NULL);
+			ok = real != NULL && follow_add(f, real, 0);
+			free(real);
+			if (!ok)
+				goto fail;
+		}
+	}
+	/* Whatever changed since the files were loaded is looked at now. */
+	f->dirty = 1;
+	return 1;
+fail:
+	follow_stop(f);
+	return 0;
+}
+
+/*
+ * Reads what inotify has queued: dirty when a watched name changed.  A
+ * watched folder gone (or moved, or unmounted) ends the following.
+ */
+static void
+follow_drain(struct follow *f)
+{
+	union {
+		struct inotify_event	 ev;
+		char			 b[4096];
+	}			 u;
+	const struct inotify_event *ev;
+	ssize_t			 n;
+	size_t			 off, i;
+	int			 reads = 0, last;
+
+	/* A folder that never rests must not hold the request: look. */
+	while ((n = read(f->fd, u.b, sizeof(u.b))) > 0) {
+		if (++reads > 8) {
+			f->dirty = 1;
+			return;
+		}
+		last = (size_t)n < sizeof(u.b) - sizeof(*ev) - NAME_MAX - 1;
+		for (off = 0; off + sizeof(*ev) <= (size_t)n;
+		    off += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(const void *)
+			    (u.b + off);
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF |
+			    IN_MOVE_SELF | IN_UNMOUNT)) {
+				f->lost = 1;
+				continue;
+			}
+			if (ev->mask & IN_Q_OVERFLOW)
+				f->dirty = 1;
+			for (i = 0; i < f->n; i++)
+				if (f->in[i].wd == ev->wd &&
+				    (f->in[i].name == NULL || (ev->len > 0 &&
+				    strcmp(ev->name, f->in[i].name) == 0)))
+					f->dirty = 1;
+		}
+		/* Room was left: the queue was empty then; no second read. */
+		if (last)
+			return;
+	}
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		f->lost = 1;
+}
+
+/*
+ * Whether the files need a look: always when not following, or while a
+ * new configuration waits for a file; else after an event for a watched
+ * name, and once a second regardless (a file system without inotify
+ * events, such as NFS, or a change through a hard link elsewhere).
+ */
+static int
+follow_due(struct state *st)
+{
+	struct follow	*f = &st->fol;
+	time_t		 now;
+
+	if (f->fd < 0)
+		return 1;
+	follow_drain(f);
+	if (f->lost) {
+		log_warnx("a watched folder is gone: looking at every file on "
+		    "every request from now on");
+		follow_stop(f);
+		return 1;
+	}
+	now = time(NULL);
+	if (!f->dirty && now == f->swept && st->bad_dep_path == NULL)
+		return 0;
+	f->dirty = 0;
+	f->swept = now;
+	return 1;
+}
+
+/* After a reload: a configuration that names other files stops following. */
+static void
+follow_check(struct state *st)
+{
+	const char	*path;
+	size_t		 i;
+
+	if (st->fol.fd < 0)
+		return;
+	for (i = 0; i < W__MAX; i++)
+		if ((path = watched_path(&st->world.conf, i)) == NULL ||
+		    strcmp(path, st->fol.paths[i]) != 0) {
+			log_warnx("%s: names other files: looking at every "
+			    "file on every request from now on",
+			    st->world.conf.path);
+			follow_stop(&st->fol);
+			return;
+		}
 }
 
 static void
@@ -242,6 +479,7 @@ state_refresh(struct state *st)
 {
 	const struct watched_file	*f;
 	struct state			*n;
+	struct follow			 fol;
 	struct stamp			 now;
 	struct es_err			 err;
 	struct watch			*w;
@@ -250,7 +488,7 @@ state_refresh(struct state *st)
 	size_t				 i;
 	int				 count = 0;
 
-	if (st->world.conf.path == NULL)
+	if (st->world.conf.path == NULL || !follow_due(st))
 		return 0;
 	/*
 	 * A new configuration, or one that waits for a file it names and
@@ -266,9 +504,12 @@ state_refresh(struct state *st)
 		if ((conf = strdup(st->world.conf.path)) != NULL &&
 		    (n = state_load(conf, JWKS_FAST, &err)) != NULL) {
 			/* The new copy takes the old one's place. */
+			fol = st->fol;
 			state_clear(st);
 			*st = *n;
+			st->fol = fol;
 			free(n);
+			follow_check(st);
 			log_warnx("%s: reloaded", conf);
 			free(conf);
 			return 1;

@@ -77,6 +77,7 @@ part demo timeout 300 bash tests/demo/run.sh
 # Faults (tests/faults/): each script on its own, bounded in time; the long
 # run serves LONGRUN_N requests (1 000 000 by hand, 200 000 here).
 part faults timeout 600 bash tests/faults/run.sh
+part follow timeout 300 bash tests/faults/follow.sh
 # A FastCGI child SIGKILLed under load is replaced (multiwatch).
 part supervise timeout 300 bash tests/faults/supervise.sh
 part idle timeout 600 bash tests/faults/idle.sh
