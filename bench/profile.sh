@@ -58,18 +58,22 @@ reqs() {
 			echo "output = /dev/null"
 			echo "silent"
 			echo "write-out = \"%{http_code}\\n\""
-			[ -n "$body" ] && echo "data = \"$body\""
+			[ -n "$body" ] && echo "data = \"$body\"" &&
+			    echo "cookie = \"$COOKIE\""
 			[ "$i" -lt "$n" ] && echo "next"
 		done
 	} > "$W/curl.cfg"
 	curl -K "$W/curl.cfg" | sort | uniq -c | tr '\n' ' '
 }
 
-BODY=$(curl -s "$U?$Q_C" | python3 -c '
+# The form of one C page and the confirm cookie that page set (the POST
+# needs both).
+BODY=$(curl -s -D "$W/confirm.h" "$U?$Q_C" | python3 -c '
 import html, re, sys, urllib.parse
 form = re.search(r"<form id=\"logout-confirm\".*?</form>", sys.stdin.read(), re.S).group(0)
 print(urllib.parse.urlencode([(html.unescape(n), html.unescape(v)) for n, v in
     re.findall(r"<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"", form)]))')
+COOKIE=$(es_confirm_cookie <(tr -d '\r' < "$W/confirm.h"))
 
 for k in R RE C E POST; do		# warm up every path
 	case $k in
