@@ -169,6 +169,20 @@ grep -q "jwks.json:.*keeping the last good copy" "$T/spawn.log" "$T/$SERVER/erro
     ok || bad "broken keys file not logged"
 
 # Stop everything, then read what sanitizers or valgrind left behind.
+# Every confirmation page sets a confirm cookie of its own: 150 pages
+# (more than one pool of random values per child: src/main.c nonce_take)
+# give 150 distinct, well-formed values.
+for i in $(seq 1 150); do
+	echo "url = \"$URL?client_id=demo-rp\""
+	echo "output = /dev/null"
+	echo "dump-header = \"$T/nonce.$i.h\""
+	[ "$i" -lt 150 ] && echo "next"
+done > "$T/nonce.cfg"
+curl -s -K "$T/nonce.cfg"
+for i in $(seq 1 150); do es_confirm_cookie <(tr -d '\r' < "$T/nonce.$i.h"); done > "$T/nonces"
+eq "150 confirm cookies" 150 "$(grep -cE '^__Host-endsession-confirm=[A-Za-z0-9_-]{22}$' "$T/nonces")"
+eq "all distinct" 150 "$(sort -u "$T/nonces" | wc -l)"
+
 es_stop_all
 es_reports "$T" && ok || bad "sanitizer or valgrind reports above"
 
