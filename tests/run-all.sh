@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults supervise idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults follow supervise idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
