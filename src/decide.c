@@ -35,17 +35,14 @@ refuse(struct decision *d, enum reason why)
 	d->redir = NULL;
 }
 
-/*
- * The fields the confirmation form carries, as the token binds them: the
- * request's, or (v, from unwrap) their decoded replacements.
- */
+/* The fields the confirmation form carries, as the token binds them. */
 static void
-fields_of(const struct req *r, const struct val v[3], struct token_fields *f)
+fields_of(const struct req *r, struct token_fields *f)
 {
-	f->client_id = v[0];
+	f->client_id = r->p[P_CLIENT_ID];
 	f->plru = r->p[P_LOGOUT_URI];
-	f->state = v[1];
-	f->ui_locales = v[2];
+	f->state = r->p[P_STATE];
+	f->ui_locales = r->p[P_UI_LOCALES];
 	f->browser_sid.p = r->browser_sid;
 	f->browser_sid.sz = r->browser_sidsz;
 	f->cookie.p = r->confirm_cookie;
@@ -55,28 +52,29 @@ fields_of(const struct req *r, const struct val v[3], struct token_fields *f)
 /*
  * A field the form carried base64url-encoded (it holds a line break,
  * which the browser would have turned into CRLF) takes its plain name's
- * place, decoded into ar: v[] gets client_id, state and ui_locales, as
- * the request has them or decoded.  Both names given, or a value that is
- * not strict base64url of valid UTF-8 without NUL, is malformed: 0.
+ * place in f, decoded into ar.  Both names given, or a value that is not
+ * strict base64url of valid UTF-8 without NUL, is malformed: 0.
  */
 static int
-unwrap(const struct req *r, struct arena *ar, struct val v[3])
+unwrap(const struct req *r, struct arena *ar, struct token_fields *f)
 {
-	static const enum param	 pairs[][2] = {
-		{ P_CLIENT_ID, P_CLIENT_ID_B64 },
-		{ P_STATE, P_STATE_B64 },
-		{ P_UI_LOCALES, P_UI_LOCALES_B64 },
+	const struct {
+		enum param	 plain, b64;
+		struct val	*to;
+	} pairs[] = {
+		{ P_CLIENT_ID, P_CLIENT_ID_B64, &f->client_id },
+		{ P_STATE, P_STATE_B64, &f->state },
+		{ P_UI_LOCALES, P_UI_LOCALES_B64, &f->ui_locales },
 	};
 	const struct val	*e;
 	char			*p;
 	size_t			 i, sz;
 
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		v[i] = r->p[pairs[i][0]];
-		e = &r->p[pairs[i][1]];
+		e = &r->p[pairs[i].b64];
 		if (e->p == NULL)
 			continue;
-		if (v[i].p != NULL)
+		if (r->p[pairs[i].plain].p != NULL)
 			return 0;
 		if ((p = arena_alloc(ar, b64url_decsz(e->sz) + 1)) == NULL ||
 		    !b64url_decode(e->p, e->sz, (unsigned char *)p,
@@ -84,8 +82,8 @@ unwrap(const struct req *r, struct arena *ar, struct val v[3])
 		    sz > LIM_VALUE_SZ || !utf8_valid(p, sz))
 			return 0;
 		p[sz] = '\0';
-		v[i].p = p;
-		v[i].sz = sz;
+		pairs[i].to->p = p;
+		pairs[i].to->sz = sz;
 	}
 	return 1;
 }
@@ -100,7 +98,6 @@ confirmed(const struct world *w, const struct req *r, time_t now,
     struct arena *ar, struct decision *d)
 {
 	struct token_fields	 f;
-	struct val		 v[3];
 	const struct val	*plru = &r->p[P_LOGOUT_URI];
 
 	if (r->method != M_POST) {
@@ -130,13 +127,13 @@ confirmed(const struct world *w, const struct req *r, time_t now,
 		refuse(d, WHY_NO_COOKIE);
 		return;
 	}
-	if (!unwrap(r, ar, v)) {
+	fields_of(r, &f);
+	if (!unwrap(r, ar, &f)) {
 		refuse(d, WHY_MALFORMED);
 		return;
 	}
-	d->state = v[1];
-	d->ui_locales = v[2];
-	fields_of(r, v, &f);
+	d->state = f.state;
+	d->ui_locales = f.ui_locales;
 	switch (token_check(w->tkey, &f, r->p[P_CONFIRM].p,
 	    r->p[P_CONFIRM].sz, now)) {
 	case TOKEN_OK:
@@ -149,8 +146,8 @@ confirmed(const struct world *w, const struct req *r, time_t now,
 		return;
 	}
 	/* The registry may have changed since the page was shown. */
-	if (v[0].p != NULL &&
-	    (d->client = clients_find(w->reg, v[0].p, v[0].sz)) == NULL) {
+	if (f.client_id.p != NULL && (d->client = clients_find(w->reg,
+	    f.client_id.p, f.client_id.sz)) == NULL) {
 		refuse(d, WHY_CLIENT_UNKNOWN);
 		return;
 	}
