@@ -18,7 +18,7 @@ CUNIT_LIBS  = $(shell pkg-config --libs cunit)
 # The notifier alone links libcurl and SQLite; the endpoint never does.
 NOTIFY_PKGS = libcurl sqlite3
 NOTIFY_CFLAGS := $(shell pkg-config --cflags $(NOTIFY_PKGS))
-NOTIFY_LIBS := $(shell pkg-config --libs $(NOTIFY_PKGS))
+NOTIFY_LIBS := $(shell pkg-config --libs $(NOTIFY_PKGS)) -pthread
 
 OPT        ?= -O2
 HARDEN      = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
@@ -34,7 +34,7 @@ LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
 # The notifier's own modules (libcurl, SQLite, inotify): never in the
 # endpoint.  The core: every other src/*.c but the programs' mains.
-NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c
+NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c src/signq.c
 NOTIFY_OBJ := $(NOTIFY_SRC:src/%.c=$(B)/obj/%.o)
 CORE_SRC   := $(filter-out src/main.c src/notify_main.c \
               $(NOTIFY_SRC), $(wildcard src/*.c))
@@ -63,7 +63,7 @@ $(B)/obj/unit/%.o: tests/unit/%.c $(HDRS) $(wildcard tests/unit/*.h) tests/tools
 $(B)/obj/tools/%.o: tests/tools/%.c src/endsession.h tests/tools/jose.h | $(B)/obj/tools
 	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
 
-$(NOTIFY_OBJ) $(B)/obj/notify_main.o: CFLAGS += $(NOTIFY_CFLAGS)
+$(NOTIFY_OBJ) $(B)/obj/notify_main.o: CFLAGS += $(NOTIFY_CFLAGS) -pthread
 
 $(B)/bench/%: bench/%.c $(HDRS) $(B)/libcore.a | $(B)/bench
 	$(CC) $(CFLAGS) -Isrc -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
@@ -92,7 +92,7 @@ $(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libnotify.a $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(PKG_LIBS) $(NOTIFY_LIBS)
 
 # Development and CI builds fail on any warning.
-check test test-asan test-valgrind: WERROR = 1
+check test test-asan test-tsan test-valgrind: WERROR = 1
 
 # The quick suite: units, CGI tests and the fuzz corpus replay, in about
 # a minute on two cores, with the build dependencies only (no web server,
@@ -115,6 +115,14 @@ test-asan:
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
+# The notifier signs on a thread of its own (src/signq.c): its unit and
+# notification tests under ThreadSanitizer.  The endpoint has no threads.
+test-tsan:
+	$(MAKE) B=build-tsan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	  EXTRA_LDFLAGS="-fsanitize=thread" all build-tsan/unit-tests
+	B=build-tsan ONLY="unit notify" bash tests/run-all.sh
+
 # The CGI tests and a FastCGI session under valgrind.
 test-valgrind: all $(B)/unit-tests
 	B=$(B) VALGRIND=1 ONLY="unit cgi nginx" bash tests/run-all.sh
@@ -136,7 +144,7 @@ install: $(B)/endsession $(B)/endsession-notify
 	install -m 0644 endsession-notify.8 $(DESTDIR)$(MANDIR)/man8/endsession-notify.8
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 .PHONY: all check test unit test-asan test-valgrind install clean
 

@@ -120,22 +120,74 @@ discard(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
-int
-dv_add(struct deliver *dv, int64_t id, const char *uri, const char *body,
-    size_t bodysz)
+static void
+unlink_xfer(struct deliver *dv, struct xfer *x)
+{
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		dv->head = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	dv->n--;
+}
+
+static struct xfer *
+find(struct deliver *dv, int64_t id)
 {
 	struct xfer	*x;
-	CURL		*e;
-	int		 rc = 0;
+
+	for (x = dv->head; x != NULL; x = x->next)
+		if (x->id == id)
+			return x;
+	return NULL;
+}
+
+int
+dv_add(struct deliver *dv, int64_t id, const char *uri)
+{
+	struct xfer	*x;
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return 0;
 	x->dv = dv;
 	x->id = id;
-	if ((x->uri = strdup(uri)) == NULL ||
-	    (x->body = strndup(body, bodysz)) == NULL ||
-	    (x->easy = e = curl_easy_init()) == NULL)
-		goto out;
+	if ((x->uri = strdup(uri)) == NULL) {
+		free(x);
+		return 0;
+	}
+	x->next = dv->head;
+	if (dv->head != NULL)
+		dv->head->prev = x;
+	dv->head = x;
+	dv->n++;
+	return 1;
+}
+
+void
+dv_drop(struct deliver *dv, int64_t id)
+{
+	struct xfer	*x;
+
+	if ((x = find(dv, id)) == NULL)
+		return;
+	unlink_xfer(dv, x);
+	xfer_free(x);
+}
+
+int
+dv_send(struct deliver *dv, int64_t id, const char *body, size_t bodysz)
+{
+	struct xfer	*x;
+	CURL		*e;
+	const char	*uri;
+
+	if ((x = find(dv, id)) == NULL || x->easy != NULL)
+		return 0;
+	uri = x->uri;
+	if ((x->body = strndup(body, bodysz)) == NULL ||
+	    (e = curl_easy_init()) == NULL)
+		goto fail;
 	if (curl_easy_setopt(e, CURLOPT_URL, x->uri) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK ||
@@ -163,25 +215,17 @@ dv_add(struct deliver *dv, int64_t id, const char *uri, const char *body,
 	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)LIM_RESPONSE_SZ) !=
-	    CURLE_OK)
-		goto out;
-	if (curl_multi_add_handle(dv->multi, e) != CURLM_OK)
-		goto out;
-	x->next = dv->head;
-	if (dv->head != NULL)
-		dv->head->prev = x;
-	dv->head = x;
-	dv->n++;
-	rc = 1;
-out:
-	if (!rc) {
-		if (x->easy != NULL) {
-			curl_easy_cleanup(x->easy);
-			x->easy = NULL;
-		}
-		xfer_free(x);
+	    CURLE_OK ||
+	    curl_multi_add_handle(dv->multi, e) != CURLM_OK) {
+		curl_easy_cleanup(e);
+		goto fail;
 	}
-	return rc;
+	x->easy = e;
+	return 1;
+fail:
+	unlink_xfer(dv, x);
+	xfer_free(x);
+	return 0;
 }
 
 size_t
@@ -202,38 +246,21 @@ dv_inflight_uri(const struct deliver *dv, const char *uri)
 	return n;
 }
 
-void
-dv_busy_uris(const struct deliver *dv, size_t max, struct buf *b)
-{
-	const struct xfer	*x, *y;
-	int			 first = 1;
-
-	buf_addc(b, '[');
-	for (x = dv->head; x != NULL; x = x->next) {
-		/* Once per URI: only at its first transfer in the list. */
-		for (y = dv->head; y != x && strcmp(y->uri, x->uri) != 0;
-		    y = y->next)
-			continue;
-		if (y != x || dv_inflight_uri(dv, x->uri) < max)
-			continue;
-		buf_adds(b, first ? "\"" : ",\"");
-		json_esc(b, x->uri, strlen(x->uri));
-		buf_addc(b, '"');
-		first = 0;
-	}
-	buf_addc(b, ']');
-}
-
 int
-dv_wait(struct deliver *dv, int fd, int ms)
+dv_wait(struct deliver *dv, const int *fds, size_t nfds, int ms)
 {
-	struct curl_waitfd	 w;
+	struct curl_waitfd	 w[4];
+	unsigned		 n = 0;
+	size_t			 i;
 
-	memset(&w, 0, sizeof(w));
-	w.fd = fd;
-	w.events = CURL_WAIT_POLLIN;
-	return curl_multi_poll(dv->multi, fd != -1 ? &w : NULL,
-	    fd != -1 ? 1 : 0, ms, NULL) == CURLM_OK;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < nfds && n < 4; i++)
+		if (fds[i] != -1) {
+			w[n].fd = fds[i];
+			w[n++].events = CURL_WAIT_POLLIN;
+		}
+	return curl_multi_poll(dv->multi, n > 0 ? w : NULL, n, ms, NULL) ==
+	    CURLM_OK;
 }
 
 /* The delivery rules for one finished transfer. */
@@ -293,13 +320,7 @@ dv_run(struct deliver *dv, dv_fn fn, void *arg)
 		if (x == NULL)
 			continue;
 		classify(x, m->data.result, &r);
-		if (x->prev != NULL)
-			x->prev->next = x->next;
-		else
-			dv->head = x->next;
-		if (x->next != NULL)
-			x->next->prev = x->prev;
-		dv->n--;
+		unlink_xfer(dv, x);
 		xfer_free(x);
 		fn(arg, &r);
 	}

@@ -1035,12 +1035,20 @@ int		 nstate_logout(struct nstate *, const struct jline *,
 		    long long max_login_age, const char **why);
 /*
  * Calls fn for up to max pending notifications due at now_ms, earliest
- * first, until fn returns 0; those to a URI in skip (a JSON array of
- * strings, or NULL) are passed over.  -1 on a database error.
+ * first, until fn returns 0: those to uri, or to any URI when uri is
+ * NULL.  Returns how many fn saw, -1 on a database error.
  */
 typedef int	 (*nrow_fn)(void *arg, const struct nrow *);
 int		 nstate_due(struct nstate *, int64_t now_ms, size_t max,
-		    const char *skip, struct arena *, nrow_fn fn, void *arg);
+		    const char *uri, struct arena *, nrow_fn fn, void *arg);
+/*
+ * The first URI after `after' (in byte order; "" for the first of all)
+ * with a pending notification, due or not, copied into the arena: 1 with
+ * *uri set, 0 when there is none, -1 on a database error.  One index
+ * seek, however many notifications wait for the URIs passed over.
+ */
+int		 nstate_next_uri(struct nstate *, const char *after,
+		    struct arena *, const char **uri);
 /* The earliest due time of a pending notification (ms), or -1. */
 int64_t		 nstate_next_due(struct nstate *);
 /* An attempt starts: attempts + 1, not due again before due_ms. */
@@ -1126,18 +1134,55 @@ struct deliver	*dv_new(long timeout_s, const struct cidr *allow,
 		    size_t nallow);
 void		 dv_free(struct deliver *);
 /*
- * Starts one POST of body to uri, which bcl_uri_ok passed.  Returns 0
- * only when out of memory.
+ * Takes a place for attempt id to uri (which bcl_uri_ok passed) while its
+ * token is signed: it counts as in flight (dv_inflight, dv_inflight_uri)
+ * from now on.  Returns 0 only when out of memory.
  */
-int		 dv_add(struct deliver *, int64_t id, const char *uri,
-		    const char *body, size_t bodysz);
+int		 dv_add(struct deliver *, int64_t id, const char *uri);
+/*
+ * Starts the POST of body for a place dv_add took.  On 0 (out of memory,
+ * or no such place) the place is given back.
+ */
+int		 dv_send(struct deliver *, int64_t id, const char *body,
+		    size_t bodysz);
+/* Gives back a place that will not be sent (its token failed). */
+void		 dv_drop(struct deliver *, int64_t id);
 size_t		 dv_inflight(const struct deliver *);
 size_t		 dv_inflight_uri(const struct deliver *, const char *uri);
-/* Appends a JSON array of the URIs with at least max attempts in flight. */
-void		 dv_busy_uris(const struct deliver *, size_t max, struct buf *);
-/* Waits up to ms for the network or fd (-1 for none) to be ready. */
-int		 dv_wait(struct deliver *, int fd, int ms);
+/*
+ * Waits up to ms for the network or one of nfds (at most 4) readable fds
+ * (-1 entries are skipped) to be ready.
+ */
+int		 dv_wait(struct deliver *, const int *fds, size_t nfds, int ms);
 /* Moves the transfers along; fn gets each finished one.  0 on error. */
 int		 dv_run(struct deliver *, dv_fn fn, void *arg);
+
+/* --------------------------------------------------------------- signq.c */
+
+/*
+ * Logout tokens signed on a thread of their own, so that signing overlaps
+ * everything else the notifier does.  sq_put copies what it needs; the
+ * key must outlive the queue.  Finished jobs come back in order through
+ * sq_take, which the main thread calls when sq_fd is readable.  Only the
+ * main thread calls these.
+ */
+struct signq;
+
+typedef void	 (*sq_fn)(void *arg, int64_t id, int ok,
+		    const char *jti, const char *body, size_t bodysz);
+
+struct signq	*sq_new(void);
+/* Stops the thread; jobs not taken back are dropped. */
+void		 sq_free(struct signq *);
+/* Queues ltoken_make(k, alg, in) for attempt id; the body gets
+ * "logout_token=" first.  0 when out of memory. */
+int		 sq_put(struct signq *, int64_t id, const struct skey *k,
+		    enum alg alg, const struct ltoken_in *in);
+int		 sq_fd(const struct signq *);
+/* Jobs queued and not yet taken back. */
+size_t		 sq_pending(const struct signq *);
+/* Hands every finished job to fn (ok 0: signing failed); returns how
+ * many. */
+size_t		 sq_take(struct signq *, sq_fn fn, void *arg);
 
 #endif /* !ENDSESSION_H */

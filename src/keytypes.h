@@ -32,6 +32,7 @@ struct skey {
 	const char	*kty;
 	unsigned	 algs;		/* bit (1u << alg) per allowed alg */
 	EVP_PKEY	*pk;
+	EVP_MD_CTX	*sctx[ALG__MAX]; /* sign set up once, copied per use */
 };
 
 struct signer {

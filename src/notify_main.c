@@ -35,7 +35,7 @@
 #endif
 #define DEFAULT_CONF	SYSCONFDIR "/endsession.conf"
 #define LINES_PER_TX	1000	/* journal lines per transaction */
-#define DUE_PER_PASS	512	/* notifications looked at per pass */
+#define URIS_PER_PASS	1024	/* websites looked at per pass */
 
 /* An attempt in flight: what its log line needs. */
 struct flight {
@@ -54,6 +54,7 @@ struct notifier {
 	struct nstate	*ns;
 	struct jfollow	*jf;
 	struct deliver	*dv;
+	struct signq	*sq;		/* the signing thread */
 	struct cidr	 allow[LIM_ALLOW];
 	size_t		 nallow;
 	int		 logfd;		/* notify_log, or 2 */
@@ -66,8 +67,9 @@ struct notifier {
 	int64_t		 due_limit;	/* --once: attempts due by then */
 	int		 once;
 	int		 full;		/* a pass stopped at LIM_INFLIGHT */
+	char		*cursor;	/* the URI the last pass ended at */
+	int		 more;		/* the journal may have more lines */
 	struct stat	 reg_st;	/* the clients file when loaded */
-	struct buf	 busy;		/* JSON array: URIs at their share */
 	/* Counters since start, for the metrics file. */
 	unsigned long long lines, signouts, logins, bad_lines;
 	unsigned long long attempts[NO__MAX];
@@ -197,9 +199,12 @@ on_line(void *arg, const char *line, size_t sz, const struct jpos *after)
 }
 
 /*
- * Reads every complete new line; each batch and the position past it
- * commit together.  0 on a state or read error (fatal: a restart goes
- * on from the last commit).
+ * Reads up to LINES_PER_TX complete new lines; they and the position
+ * past them commit together.  n->more says a full batch was read (more
+ * may wait): the loop comes back without sleeping, after a pass, so
+ * that a long journal's first deliveries are signed and sent while the
+ * rest is read.  0 on a state or read error (fatal: a restart goes on
+ * from the last commit).
  */
 static int
 read_journal(struct notifier *n)
@@ -207,19 +212,18 @@ read_journal(struct notifier *n)
 	struct jpos	 pos;
 	int		 got;
 
-	do {
-		if (!nstate_begin(n->ns))
-			goto fail;
-		if ((got = jf_read(n->jf, LINES_PER_TX, on_line, n,
-		    &pos)) == -1) {
-			nstate_rollback(n->ns);
-			return 0;
-		}
-		if (!nstate_pos_set(n->ns, &pos) || !nstate_commit(n->ns)) {
-			nstate_rollback(n->ns);
-			goto fail;
-		}
-	} while (got == LINES_PER_TX && !stop);
+	n->more = 0;
+	if (!nstate_begin(n->ns))
+		goto fail;
+	if ((got = jf_read(n->jf, LINES_PER_TX, on_line, n, &pos)) == -1) {
+		nstate_rollback(n->ns);
+		return 0;
+	}
+	if (!nstate_pos_set(n->ns, &pos) || !nstate_commit(n->ns)) {
+		nstate_rollback(n->ns);
+		goto fail;
+	}
+	n->more = got == LINES_PER_TX;
 	return 1;
 fail:
 	log_warnx("state: %s", nstate_errmsg(n->ns));
@@ -259,7 +263,6 @@ on_due(void *arg, const struct nrow *r)
 	const struct client	*c;
 	const struct skey	*k;
 	struct ltoken_in	 in;
-	struct buf		 body = { NULL, 0, 0, 0 };
 	struct flight		*f;
 	const char		*why;
 	enum alg		 use;
@@ -283,9 +286,6 @@ on_due(void *arg, const struct nrow *r)
 		    r->attempts, NO_BLOCKED, 0, why);
 		return 1;
 	}
-	/* Its website's share is taken by this pass's earlier rows. */
-	if (dv_inflight_uri(n->dv, r->uri) >= LIM_INFLIGHT_URI)
-		return 1;
 	c = clients_find(n->reg, r->client_id, strlen(r->client_id));
 	alg = c != NULL ? c->id_alg : ALG_RS256;
 	if ((k = sign_pick(n->signer, n->conf.signing_kid, (enum alg)alg,
@@ -297,42 +297,47 @@ on_due(void *arg, const struct nrow *r)
 		    "client's id_token_signed_response_alg");
 		return 1;
 	}
+	if (r->sub == NULL && r->sid == NULL) {
+		if (!nstate_finish(n->ns, r->id, NO_FAILED, 0, 0, n->now))
+			return 0;
+		delivery_log(n, r->sid, r->client_id, r->uri, NULL,
+		    r->attempts, NO_FAILED, 0, "cannot make the logout token "
+		    "(no sub and no sid)");
+		return 1;
+	}
 	if ((f = flight_of(n, 0)) == NULL)
 		return 0;
+	/*
+	 * Counted before it leaves; not due again before it must be over
+	 * (the signing queue is at most LIM_INFLIGHT tokens deep, well
+	 * inside the second of slack).
+	 */
+	if (!nstate_attempt(n->ns, r->id, n->now_ms +
+	    n->conf.notify_timeout * 1000 + 1000))
+		return 0;
+	f->id = r->id;
+	f->attempt = r->attempts + 1;
+	f->time = r->time;
 	in.iss = n->conf.issuer;
 	in.aud = r->client_id;
 	in.sub = r->sub;
 	in.sid = r->sid;
 	in.iat = n->now;
-	buf_adds(&body, "logout_token=");
-	if (!ltoken_make(k, use, &in, f->jti, &body)) {
-		buf_free(&body);
-		if (!nstate_finish(n->ns, r->id, NO_FAILED, 0, 0, n->now))
-			return 0;
-		delivery_log(n, r->sid, r->client_id, r->uri, NULL,
-		    r->attempts, NO_FAILED, 0, "cannot make the logout token "
-		    "(no sub and no sid?)");
-		return 1;
-	}
-	/* Counted before it leaves; not due again before it must be over. */
-	if (!nstate_attempt(n->ns, r->id, n->now_ms +
-	    n->conf.notify_timeout * 1000 + 1000)) {
-		buf_free(&body);
-		return 0;
-	}
-	f->id = r->id;
-	f->attempt = r->attempts + 1;
-	f->time = r->time;
 	if ((f->client_id = strdup(r->client_id)) == NULL ||
 	    (r->sid != NULL && (f->sid = strdup(r->sid)) == NULL) ||
-	    (f->uri = strdup(r->uri)) == NULL ||
-	    !dv_add(n->dv, r->id, r->uri, body.p, body.sz)) {
-		buf_free(&body);
-		flight_free(f);
-		return 0;
+	    (f->uri = strdup(r->uri)) == NULL)
+		goto fail;
+	/* Its place is taken now; the POST starts when the token is back. */
+	if (!dv_add(n->dv, r->id, r->uri))
+		goto fail;
+	if (!sq_put(n->sq, r->id, k, use, &in)) {
+		dv_drop(n->dv, r->id);
+		goto fail;
 	}
-	buf_free(&body);
 	return 1;
+fail:
+	flight_free(f);
+	return 0;
 }
 
 static void
@@ -344,6 +349,37 @@ on_result(void *arg, const struct dv_result *r)
 		n->res[n->nres++] = *r;
 }
 
+/*
+ * A token back from the signing thread: its POST starts, or, when it
+ * could not be made, the attempt ends as a retry like any other.
+ */
+static void
+on_signed(void *arg, int64_t id, int ok, const char *jti, const char *body,
+    size_t bodysz)
+{
+	struct notifier		*n = arg;
+	struct dv_result	 r;
+	struct flight		*f;
+
+	if ((f = flight_of(n, id)) == NULL) {
+		dv_drop(n->dv, id);
+		return;
+	}
+	memcpy(f->jti, jti, sizeof(f->jti));
+	if (ok && dv_send(n->dv, id, body, bodysz))
+		return;
+	if (ok)
+		log_warnx("out of memory starting a delivery");
+	else
+		dv_drop(n->dv, id);
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.out = NO_RETRY;
+	snprintf(r.error, sizeof(r.error), "%s", ok ? "out of memory" :
+	    "cannot sign the logout token");
+	on_result(n, &r);
+}
+
 /* The state an attempt leaves: a retry past notify_max_age expires. */
 static enum nout
 outcome_of(const struct notifier *n, const struct dv_result *r,
@@ -352,6 +388,62 @@ outcome_of(const struct notifier *n, const struct dv_result *r,
 	if (r->out == NO_RETRY && n->now >= f->time + n->conf.notify_max_age)
 		return NO_EXPIRED;
 	return r->out;
+}
+
+/*
+ * Starts what is due, website by website: a slow website gets its share
+ * of connections (LIM_INFLIGHT_URI), never all of them, and while its
+ * share is taken its notifications are not even read (one index seek
+ * passes over the URI), so that thousands of them to a dead website
+ * neither hide another website's nor slow a pass down.  The walk goes
+ * round from where the last pass stopped, so every website gets its
+ * turn.  0 on a state error.
+ */
+static int
+start_due(struct notifier *n)
+{
+	const char	*u, *from = "";
+	size_t		 k, busy, room;
+	int		 rc, wrapped;
+	char		*c;
+
+	/* The walk moves the cursor: start from a copy of it. */
+	if (n->cursor != NULL &&
+	    (from = arena_strndup(&n->ar, n->cursor, strlen(n->cursor))) == NULL)
+		return 0;
+	wrapped = *from == '\0';
+	u = from;
+	for (k = 0; k < URIS_PER_PASS && !n->full; k++) {
+		if ((rc = nstate_next_uri(n->ns, u, &n->ar, &u)) == -1)
+			return 0;
+		if (rc == 0) {
+			if (wrapped)
+				break;
+			wrapped = 1;
+			u = "";
+			continue;
+		}
+		/* Round once: the URI we started after comes last. */
+		if (wrapped && *from != '\0' && strcmp(u, from) > 0)
+			break;
+		if (dv_inflight(n->dv) >= LIM_INFLIGHT) {
+			n->full = 1;
+			break;
+		}
+		if ((busy = dv_inflight_uri(n->dv, u)) >= LIM_INFLIGHT_URI)
+			continue;
+		room = LIM_INFLIGHT_URI - busy;
+		if (room > LIM_INFLIGHT - dv_inflight(n->dv))
+			room = LIM_INFLIGHT - dv_inflight(n->dv);
+		if (nstate_due(n->ns, n->once ? n->due_limit : n->now_ms,
+		    room, u, &n->ar, on_due, n) == -1)
+			return 0;
+		if ((c = strdup(u)) == NULL)
+			return 0;
+		free(n->cursor);
+		n->cursor = c;
+	}
+	return 1;
 }
 
 /*
@@ -382,18 +474,9 @@ pass(struct notifier *n)
 		if (!nstate_finish(n->ns, r->id, o, r->status, due, n->now))
 			goto rollback;
 	}
-	/*
-	 * A slow website gets a few connections, never all of them: the
-	 * query passes over its notifications while its share is taken, so
-	 * that thousands of them never hide another website's.
-	 */
-	buf_reset(&n->busy);
-	dv_busy_uris(n->dv, LIM_INFLIGHT_URI, &n->busy);
-	if (n->busy.oom)
+	if (!start_due(n))
 		goto rollback;
-	if (nstate_due(n->ns, n->once ? n->due_limit : n->now_ms,
-	    DUE_PER_PASS, n->busy.p, &n->ar, on_due, n) == -1 ||
-	    !nstate_commit(n->ns))
+	if (!nstate_commit(n->ns))
 		goto rollback;
 	for (i = 0; i < n->nres; i++) {
 		r = &n->res[i];
@@ -561,6 +644,8 @@ unload(struct notifier *n)
 {
 	size_t	 i;
 
+	/* The thread first: it reads the signer's keys. */
+	sq_free(n->sq);
 	for (i = 0; i < LIM_INFLIGHT; i++)
 		flight_free(&n->fl[i]);
 	dv_free(n->dv);
@@ -571,7 +656,7 @@ unload(struct notifier *n)
 	clients_free(n->reg);
 	conf_free(&n->conf);
 	arena_free(&n->ar);
-	buf_free(&n->busy);
+	free(n->cursor);
 	if (n->logfd > 2)
 		close(n->logfd);
 }
@@ -673,17 +758,18 @@ run(struct notifier *n)
 	struct ncounts	 c;
 	int64_t		 next, last_metrics = 0, last_prune = 0;
 	long long	 wait;
-	int		 woke = 1;
+	int		 fds[2], woke = 1;
 
 	clock_now(n);
 	n->due_limit = n->now_ms;
 	while (!stop) {
 		clock_now(n);
-		if ((woke || n->once) && !read_journal(n))
+		if ((woke || n->once || n->more) && !read_journal(n))
 			return 1;
 		if (!pass(n))
 			return 1;
-		if (n->once && dv_inflight(n->dv) == 0 && !n->full)
+		if (n->once && dv_inflight(n->dv) == 0 && !n->full &&
+		    !n->more)
 			break;
 		/* Sleep until a due time, the journal or the network. */
 		/*
@@ -691,14 +777,17 @@ run(struct notifier *n)
 		 * its share of connections) waits for a transfer to end:
 		 * curl's sockets wake us, no spinning.
 		 */
-		wait = 1000;
+		wait = n->more ? 0 : 1000;
 		if ((next = nstate_next_due(n->ns)) != -1 && !n->once &&
 		    next > n->now_ms && next - n->now_ms < wait)
 			wait = next - n->now_ms;
-		if (!dv_wait(n->dv, jf_fd(n->jf), (int)wait))
+		fds[0] = jf_fd(n->jf);
+		fds[1] = sq_fd(n->sq);
+		if (!dv_wait(n->dv, fds, 2, (int)wait))
 			return 1;
 		woke = jf_drain(n->jf) || wait == 1000;
 		clock_now(n);
+		sq_take(n->sq, on_signed, n);
 		if (!dv_run(n->dv, on_result, n))
 			return 1;
 		if (n->now_ms - last_metrics >= 1000) {
@@ -808,6 +897,10 @@ main(int argc, char *argv[])
 	if ((n->dv = dv_new(n->conf.notify_timeout, n->allow,
 	    n->nallow)) == NULL) {
 		log_warnx("cannot set up libcurl");
+		goto out;
+	}
+	if ((n->sq = sq_new()) == NULL) {
+		log_warnx("cannot start the signing thread");
 		goto out;
 	}
 	rc = run(n);

@@ -31,6 +31,8 @@ enum stmt {
 	S_NOTIF_ADD,
 	S_FORGET,
 	S_DUE,
+	S_DUE_URI,
+	S_NEXT_URI,
 	S_NEXT_DUE,
 	S_ATTEMPT,
 	S_FINISH,
@@ -60,8 +62,12 @@ static const char *const sql[S__MAX] = {
 	    " state, attempts, due) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
 	"DELETE FROM login WHERE session = ?",
 	"SELECT id, client_id, sid, sub, uri, time, attempts FROM notif "
-	    "WHERE state = 0 AND due <= ?1 AND uri NOT IN "
-	    "(SELECT value FROM json_each(?3)) ORDER BY due, id LIMIT ?2",
+	    "WHERE state = 0 AND due <= ?1 ORDER BY due, id LIMIT ?2",
+	"SELECT id, client_id, sid, sub, uri, time, attempts FROM notif "
+	    "WHERE state = 0 AND uri = ?3 AND due <= ?1 ORDER BY due, id "
+	    "LIMIT ?2",
+	/* One seek in notif_uri: no row of a skipped URI is read. */
+	"SELECT min(uri) FROM notif WHERE state = 0 AND uri > ?",
 	"SELECT min(due) FROM notif WHERE state = 0",
 	"UPDATE notif SET attempts = attempts + 1, due = ? WHERE id = ?",
 	"UPDATE notif SET state = ?, status = ?, due = ?, done = ? "
@@ -91,6 +97,7 @@ static const char schema[] =
 	"  due INTEGER NOT NULL, status INTEGER, done INTEGER,"
 	"  UNIQUE (signout, client_id, sid));"
 	"CREATE INDEX IF NOT EXISTS notif_due ON notif (state, due);"
+	"CREATE INDEX IF NOT EXISTS notif_uri ON notif (state, uri, due);"
 	"CREATE INDEX IF NOT EXISTS notif_done ON notif (state, done);";
 
 struct nstate {
@@ -367,10 +374,10 @@ out:
 }
 
 int
-nstate_due(struct nstate *ns, int64_t now_ms, size_t max, const char *skip,
+nstate_due(struct nstate *ns, int64_t now_ms, size_t max, const char *uri,
     struct arena *ar, nrow_fn fn, void *arg)
 {
-	sqlite3_stmt	*st = ns->st[S_DUE];
+	sqlite3_stmt	*st = ns->st[uri != NULL ? S_DUE_URI : S_DUE];
 	struct nrow	 r;
 	const char	*s[4];
 	size_t		 i;
@@ -378,7 +385,7 @@ nstate_due(struct nstate *ns, int64_t now_ms, size_t max, const char *skip,
 
 	if (sqlite3_bind_int64(st, 1, now_ms) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
-	    !bind_text(st, 3, skip != NULL ? skip : "[]"))
+	    (uri != NULL && !bind_text(st, 3, uri)))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
@@ -408,6 +415,29 @@ out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? n : -1;
+}
+
+int
+nstate_next_uri(struct nstate *ns, const char *after, struct arena *ar,
+    const char **uri)
+{
+	sqlite3_stmt	*st = ns->st[S_NEXT_URI];
+	const char	*s;
+	int		 rc = -1;
+
+	*uri = NULL;
+	if (!bind_text(st, 1, after))
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	if ((s = (const char *)sqlite3_column_text(st, 0)) == NULL)
+		rc = 0;
+	else if ((*uri = arena_strndup(ar, s, strlen(s))) != NULL)
+		rc = 1;
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
 }
 
 int64_t

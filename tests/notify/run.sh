@@ -429,7 +429,7 @@ done
 wait 2>/dev/null
 PIDS=()
 cat "$T"/*/fg.err >> "$T/all.err" 2>/dev/null
-check "no sanitizer or valgrind report from any run" bash -c "! grep -E 'AddressSanitizer|LeakSanitizer|runtime error|Invalid (read|write)|definitely lost' '$T/all.err'"
+check "no sanitizer or valgrind report from any run" bash -c "! grep -E 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error|Invalid (read|write)|definitely lost' '$T/all.err'"
 
 echo "notify: $pass passed, $fail failed"
 [ "$fail" = 0 ]

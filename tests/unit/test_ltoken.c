@@ -7,6 +7,7 @@
  * bits, new each time), sub, sid, events with one member {}; no nonce;
  * a signature our own jws_verify accepts.  Also the retry schedule.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,9 +213,13 @@ one_alg(enum tk_kind kind, enum alg alg, const char *kid)
 	CU_ASSERT_STRING_EQUAL(k->kid, kid);
 	CU_ASSERT_EQUAL(ltoken_make(k, use, &in, jti, &b), 1);
 	check_token(b.p, &pub->keys[0], alg, kid, jti);
-	/* A new jti for every token. */
+	/*
+	 * A new jti for every token, and the key's sign context (set up
+	 * once, copied per signature) still signs after a first use.
+	 */
 	CU_ASSERT_EQUAL(ltoken_make(k, use, &in, jti2, &b2), 1);
 	CU_ASSERT(strcmp(jti, jti2) != 0);
+	check_token(b2.p, &pub->keys[0], alg, kid, jti2);
 	buf_free(&b);
 	buf_free(&b2);
 	sign_free(sg);
@@ -398,6 +403,106 @@ test_no_subject(void)
 	free(pj);
 }
 
+/* What the signing thread hands back, in order. */
+struct taken {
+	size_t		 n, bad;
+	int64_t		 ids[64];
+	int		 ok[64];
+	char		 jti[64][LTOKEN_JTI_SZ + 1];
+	char		*body[64];
+};
+
+static void
+take_fn(void *arg, int64_t id, int ok, const char *jti, const char *body,
+    size_t bodysz)
+{
+	struct taken	*t = arg;
+
+	if (t->n == 64 || strlen(body) != bodysz) {
+		t->bad++;
+		return;
+	}
+	t->ids[t->n] = id;
+	t->ok[t->n] = ok;
+	memcpy(t->jti[t->n], jti, LTOKEN_JTI_SZ + 1);
+	t->body[t->n] = strdup(body);
+	t->n++;
+}
+
+/* Takes back until want jobs came, waiting on the queue's fd. */
+static void
+take_all(struct signq *q, struct taken *t, size_t want)
+{
+	struct pollfd	 p;
+	int		 spins = 0;
+
+	while (t->n < want && spins++ < 200) {
+		p.fd = sq_fd(q);
+		p.events = POLLIN;
+		if (poll(&p, 1, 100) == 1)
+			sq_take(q, take_fn, t);
+	}
+}
+
+static void
+test_signq(void)
+{
+	struct es_err		 e;
+	struct keyset		*pub;
+	struct signer		*sg;
+	struct signq		*q;
+	const struct skey	*k;
+	struct ltoken_in	 in = { "https://op.example", "client \"one\"",
+				    "user\n1", "sid-1", TK_NOW };
+	struct taken		 t;
+	enum alg		 use;
+	char			*pj, *priv;
+	size_t			 i;
+
+	memset(&t, 0, sizeof(t));
+	pj = tk_jwk(TK_P256, "ec1", NULL);
+	pub = tk_keyset(&e, pj, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pub);
+	priv = priv_jwk(TK_P256, NULL, NULL);
+	sg = signer_of(priv, pub, &e);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
+	k = sign_pick(sg, NULL, ALG_ES256, &use);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	q = sq_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	/* Forty tokens, then one the key cannot make (RS256 with EC). */
+	for (i = 0; i < 40; i++)
+		CU_ASSERT_EQUAL(sq_put(q, 100 + (int64_t)i, k, use, &in), 1);
+	CU_ASSERT_EQUAL(sq_put(q, 7, k, ALG_RS256, &in), 1);
+	CU_ASSERT_EQUAL(sq_pending(q), 41);
+	take_all(q, &t, 41);
+	CU_ASSERT_EQUAL_FATAL(t.n, 41);
+	CU_ASSERT_EQUAL(t.bad, 0);
+	CU_ASSERT_EQUAL(sq_pending(q), 0);
+	for (i = 0; i < 40; i++) {
+		CU_ASSERT_EQUAL(t.ids[i], 100 + (int64_t)i);	/* in order */
+		CU_ASSERT_EQUAL_FATAL(t.ok[i], 1);
+		CU_ASSERT_FATAL(strncmp(t.body[i], "logout_token=", 13) == 0);
+		check_token(t.body[i] + 13, &pub->keys[0], ALG_ES256, "ec1",
+		    t.jti[i]);
+		CU_ASSERT(i == 0 || strcmp(t.jti[i], t.jti[i - 1]) != 0);
+	}
+	CU_ASSERT_EQUAL(t.ids[40], 7);
+	CU_ASSERT_EQUAL(t.ok[40], 0);
+	for (i = 0; i < t.n; i++)
+		free(t.body[i]);
+	/* Nothing finished waits: the fd is not readable. */
+	CU_ASSERT_EQUAL(sq_take(q, take_fn, &t), 0);
+	/* Freed with jobs queued and finished but not taken: no leak. */
+	for (i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(sq_put(q, 200 + (int64_t)i, k, use, &in), 1);
+	sq_free(q);
+	sign_free(sg);
+	jwks_free(pub);
+	free(priv);
+	free(pj);
+}
+
 static void
 test_backoff(void)
 {
@@ -421,5 +526,6 @@ UNIT_SUITE("ltoken",
 	{ "refused private keys", test_bad_keys },
 	{ "key for the client's algorithm", test_pick },
 	{ "sub or sid required", test_no_subject },
+	{ "signing thread: in order, each verifies, failures said", test_signq },
 	{ "retry schedule", test_backoff },
 )

@@ -208,7 +208,7 @@ test_life(void)
 	struct collect	 c;
 	struct ncounts	 n;
 	struct jpos	 p = { 7, 42, 1234 }, q;
-	const char	*why;
+	const char	*why, *u;
 	int64_t		 now = (int64_t)TK_NOW * 1000;
 
 	fx_open(&f);
@@ -233,12 +233,23 @@ test_life(void)
 	login(&f, "P", "sc", "c", "uc", TK_NOW);
 	CU_ASSERT_EQUAL(logout(&f, "k1", "P", NULL, NULL, NULL, &why), 3);
 	CU_ASSERT_EQUAL(nstate_next_due(f.ns), 0);
-	/* A busy website's notifications are passed over. */
+	/* One website's notifications alone. */
 	memset(&c, 0, sizeof(c));
-	CU_ASSERT_EQUAL(nstate_due(f.ns, now, 100, "[\"https://b/bcl\","
-	    "\"https://x\"]", &f.ar, collect_fn, &c), 2);
-	CU_ASSERT_STRING_EQUAL(c.s, "a/sa/ua@https://a/bcl "
-	    "c/sc/uc@https://c/bcl");
+	CU_ASSERT_EQUAL(nstate_due(f.ns, now, 100, "https://b/bcl", &f.ar,
+	    collect_fn, &c), 1);
+	CU_ASSERT_STRING_EQUAL(c.s, "b/sb/ub@https://b/bcl");
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_EQUAL(nstate_due(f.ns, now, 100, "https://x", &f.ar,
+	    collect_fn, &c), 0);
+	/* The websites with something pending, one seek each, in order. */
+	CU_ASSERT_EQUAL(nstate_next_uri(f.ns, "", &f.ar, &u), 1);
+	CU_ASSERT_STRING_EQUAL(u, "https://a/bcl");
+	CU_ASSERT_EQUAL(nstate_next_uri(f.ns, u, &f.ar, &u), 1);
+	CU_ASSERT_STRING_EQUAL(u, "https://b/bcl");
+	CU_ASSERT_EQUAL(nstate_next_uri(f.ns, u, &f.ar, &u), 1);
+	CU_ASSERT_STRING_EQUAL(u, "https://c/bcl");
+	CU_ASSERT_EQUAL(nstate_next_uri(f.ns, u, &f.ar, &u), 0);
+	CU_ASSERT_PTR_NULL(u);
 	due(&f, &c);
 	CU_ASSERT_EQUAL_FATAL(c.n, 3);
 	/* In flight: not due again before its deadline. */
