@@ -89,6 +89,23 @@ priv_jwk(enum tk_kind k, const char *kid, const char *extra)
 	return priv;
 }
 
+/* to with the value of its member name taken from from (both JWKs). */
+static char *
+swap_member(const char *to, const char *from, const char *name)
+{
+	char		 key[16];
+	const char	*a, *ae, *b, *be;
+
+	snprintf(key, sizeof(key), "\"%s\":\"", name);
+	if ((a = strstr(to, key)) == NULL || (b = strstr(from, key)) == NULL)
+		abort();
+	a += strlen(key);
+	b += strlen(key);
+	ae = strchr(a, '"');
+	be = strchr(b, '"');
+	return tk_fmt("%.*s%.*s%s", (int)(a - to), to, (int)(be - b), b, ae);
+}
+
 static struct signer *
 signer_of(const char *priv, const struct keyset *pub, struct es_err *e)
 {
@@ -270,7 +287,8 @@ test_bad_keys(void)
 {
 	struct es_err	 e;
 	struct keyset	*pub;
-	char		*pj, *pe, *priv, *bad;
+	char		*pj, *pe, *priv, *bad, *mixed;
+	struct signer	*sg;
 	size_t		 i;
 	static const char *const junk[] = {
 		"", "[]", "{}", "{\"keys\":[]}", "{\"keys\":{}}",
@@ -305,6 +323,24 @@ test_bad_keys(void)
 	bad = priv_jwk(TK_P256_B, NULL, NULL);
 	memcpy(strstr(priv, "\"d\":\""), strstr(bad, "\"d\":\""), 5 + 43);
 	CU_ASSERT_PTR_NULL(signer_of(priv, pub, &e));
+	free(priv);
+	free(bad);
+	/*
+	 * RSA halves that do not match: d of another key, and a CRT
+	 * member (qi) of another key, which only a signature shows.
+	 */
+	priv = priv_jwk(TK_RSA, NULL, NULL);
+	bad = priv_jwk(TK_RSA_B, NULL, NULL);
+	mixed = swap_member(priv, bad, "d");
+	CU_ASSERT_PTR_NULL(signer_of(mixed, pub, &e));
+	free(mixed);
+	mixed = swap_member(priv, bad, "qi");
+	CU_ASSERT_PTR_NULL(signer_of(mixed, pub, &e));
+	free(mixed);
+	/* ... and the key itself is taken. */
+	sg = signer_of(priv, pub, &e);
+	CU_ASSERT_PTR_NOT_NULL(sg);
+	sign_free(sg);
 	free(priv);
 	free(bad);
 	/* RSA without its CRT members. */
