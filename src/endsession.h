@@ -1160,18 +1160,22 @@ int		 dv_run(struct deliver *, dv_fn fn, void *arg);
 /* --------------------------------------------------------------- signq.c */
 
 /*
- * Logout tokens signed on a thread of their own, so that signing overlaps
+ * Logout tokens signed on threads of their own, so that signing overlaps
  * everything else the notifier does.  sq_put copies what it needs; the
- * key must outlive the queue.  Finished jobs come back in order through
- * sq_take, which the main thread calls when sq_fd is readable.  Only the
- * main thread calls these.
+ * key must outlive the queue.  Finished jobs come back through sq_take,
+ * which the main thread calls when sq_fd is readable: in queued order
+ * with one thread, in finishing order with more.  Only the main thread
+ * calls these.
  */
 struct signq;
+
+#define SQ_MAX_THREADS	8
 
 typedef void	 (*sq_fn)(void *arg, int64_t id, int ok,
 		    const char *jti, const char *body, size_t bodysz);
 
-struct signq	*sq_new(void);
+/* Starts nthreads (1 to SQ_MAX_THREADS) signing threads; NULL on failure. */
+struct signq	*sq_new(size_t nthreads);
 /* Stops the thread; jobs not taken back are dropped. */
 void		 sq_free(struct signq *);
 /* Queues ltoken_make(k, alg, in) for attempt id; the body gets

@@ -482,7 +482,8 @@ pass(struct notifier *n)
 		r = &n->res[i];
 		if ((f = flight_of(n, r->id)) == NULL)
 			continue;
-		delivery_log(n, f->sid, f->client_id, f->uri, f->jti,
+		delivery_log(n, f->sid, f->client_id, f->uri,
+		    f->jti[0] != '\0' ? f->jti : NULL,
 		    f->attempt, outcome_of(n, r, f), r->status, r->error);
 		flight_free(f);
 	}
@@ -751,6 +752,18 @@ usage(FILE *f)
 	    "See endsession-notify(8).\n", DEFAULT_CONF);
 }
 
+/*
+ * Signing threads: one per core, at most 4.  Signing is the floor of a
+ * delivery; on a machine of one core the thread still overlaps waiting.
+ */
+static size_t
+sign_threads(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (size_t)n;
+}
+
 /* The loop; in --once mode it ends when no attempt is left in flight. */
 static int
 run(struct notifier *n)
@@ -899,7 +912,7 @@ main(int argc, char *argv[])
 		log_warnx("cannot set up libcurl");
 		goto out;
 	}
-	if ((n->sq = sq_new()) == NULL) {
+	if ((n->sq = sq_new(sign_threads())) == NULL) {
 		log_warnx("cannot start the signing thread");
 		goto out;
 	}

@@ -3,13 +3,16 @@
  * own.  Signing is the one costly step of a delivery (an RSA-2048
  * signature takes longer than everything else a delivery does), so the
  * main thread, which reads the journal, keeps the state and drives
- * libcurl, hands each token to this thread and starts the POST when the
- * token comes back: the two overlap, and deliveries per second approach
- * what one core signs.  The thread touches nothing but its jobs: it
- * reads the converted key (OpenSSL 3 allows concurrent use of one
- * EVP_PKEY; sign_data makes its own context per call) and the strings
- * copied into the job.  Finished jobs come back in order through a list
- * and an eventfd that the main loop polls beside curl's sockets.
+ * libcurl, hands each token to these threads and starts the POST when
+ * the token comes back: signing overlaps everything else, and with a
+ * thread per core deliveries per second can pass what one core signs.
+ * A thread touches nothing but its jobs: it reads the converted key
+ * (OpenSSL 3 allows concurrent use of one EVP_PKEY; sign_data copies the
+ * key's sign context, a read of it, into a context of its own) and the
+ * strings copied into the job.  Finished jobs come back through a list
+ * and an eventfd that the main loop polls beside curl's sockets: in the
+ * order they were queued with one thread, in the order they finished
+ * with more.
  */
 #define _GNU_SOURCE	/* pthread_setname_np */
 #include <sys/eventfd.h>
@@ -17,6 +20,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +40,8 @@ struct sq_job {
 };
 
 struct signq {
-	pthread_t	 thread;
+	pthread_t	 threads[SQ_MAX_THREADS];
+	size_t		 nthreads;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	struct sq_job	*todo, **todo_tail;
@@ -100,12 +105,29 @@ worker(void *arg)
 	return NULL;
 }
 
+static void
+stop_threads(struct signq *q)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	for (i = 0; i < q->nthreads; i++)
+		pthread_join(q->threads[i], NULL);
+	q->nthreads = 0;
+}
+
 struct signq *
-sq_new(void)
+sq_new(size_t nthreads)
 {
 	struct signq	*q;
+	size_t		 i;
+	char		 name[16];
 
-	if ((q = calloc(1, sizeof(*q))) == NULL)
+	if (nthreads == 0 || nthreads > SQ_MAX_THREADS ||
+	    (q = calloc(1, sizeof(*q))) == NULL)
 		return NULL;
 	q->todo_tail = &q->todo;
 	q->done_tail = &q->done;
@@ -117,10 +139,16 @@ sq_new(void)
 		goto fail_fd;
 	if (pthread_cond_init(&q->cv, NULL) != 0)
 		goto fail_mu;
-	if (pthread_create(&q->thread, NULL, worker, q) != 0)
-		goto fail_cv;
-	/* Its own name in top -H and perf; a failure costs nothing. */
-	(void)pthread_setname_np(q->thread, "notify-sign");
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_create(&q->threads[i], NULL, worker, q) != 0) {
+			stop_threads(q);
+			goto fail_cv;
+		}
+		q->nthreads++;
+		/* Its own name in top -H and perf; a failure costs nothing. */
+		snprintf(name, sizeof(name), "notify-sign%zu", i);
+		(void)pthread_setname_np(q->threads[i], name);
+	}
 	return q;
 fail_cv:
 	pthread_cond_destroy(&q->cv);
@@ -139,11 +167,7 @@ sq_free(struct signq *q)
 
 	if (q == NULL)
 		return;
-	pthread_mutex_lock(&q->mu);
-	q->quit = 1;
-	pthread_cond_signal(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-	pthread_join(q->thread, NULL);
+	stop_threads(q);
 	for (j = q->todo; j != NULL; j = nj) {
 		nj = j->next;
 		job_free(j);

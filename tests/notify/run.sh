@@ -362,7 +362,8 @@ kill -CONT "$FG"
 # an old-file notification to a slower website: wait for all four (a
 # slow run, under ASan say, took longer for srot1e than for srot3).
 until_true 10 [ "$(received /204 srot1)$(received /200 srot1e)$(received /204 srot2)$(received /204 srot3)" = 1111 ]
-check "rotation: the old file's lines first" [ "$(received /204 srot1)$(received /200 srot1e)$(received /204 srot2)" = 111 ]
+got=$(received /204 srot1)$(received /200 srot1e)$(received /204 srot2)
+check "rotation: the old file's lines first (srot1, srot1e, srot2 received: $got)" [ "$got" = 111 ]
 check "rotation: then the new file" [ "$(received /204 srot3)" = 1 ]
 # A replaced clients file (as the refresh script does) is picked up.
 python3 - "$D/clients.json" "$P" <<'EOF2'
@@ -389,7 +390,10 @@ printf '%s\n' "{\"time\":\"$(now)\",\"event\":\"logout\",\"sid\":\"srot4\"}" >> 
 printf '%s\n' "{\"time\":\"$(now)\",\"event\":\"logout\",\"sid\":\"srot5\"}" > "$D/journal.log"
 once
 check "rotation while stopped: PATH.1 read to its end, then PATH" [ "$(received /204 srot4)$(received /204 srot5)" = 11 ]
-check "follow: nothing sent twice" [ "$(wc -l < "$D/requests.jsonl")" = 9 ]
+got=$(python3 -c 'import json, sys, collections
+c = collections.Counter(json.loads(l).get("claims", {}).get("sid") for l in open(sys.argv[1]))
+print(" ".join("%s:%d" % kv for kv in sorted(c.items())))' "$D/requests.jsonl")
+check "follow: nothing sent twice (received per sid: $got)" [ "$(wc -l < "$D/requests.jsonl")" = 9 ]
 
 # --------------------------------------------- SIGKILL, restart, once each
 setup kill

@@ -481,7 +481,7 @@ take_all(struct signq *q, struct taken *t, size_t want)
 }
 
 static void
-test_signq(void)
+signq_with(size_t nthreads)
 {
 	struct es_err		 e;
 	struct keyset		*pub;
@@ -494,6 +494,7 @@ test_signq(void)
 	enum alg		 use;
 	char			*pj, *priv;
 	size_t			 i;
+	unsigned long long	 seen = 0;
 
 	memset(&t, 0, sizeof(t));
 	pj = tk_jwk(TK_P256, "ec1", NULL);
@@ -504,7 +505,9 @@ test_signq(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
 	k = sign_pick(sg, NULL, ALG_ES256, &use);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
-	q = sq_new();
+	CU_ASSERT_PTR_NULL(sq_new(0));
+	CU_ASSERT_PTR_NULL(sq_new(SQ_MAX_THREADS + 1));
+	q = sq_new(nthreads);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
 	/* Forty tokens, then one the key cannot make (RS256 with EC). */
 	for (i = 0; i < 40; i++)
@@ -515,16 +518,22 @@ test_signq(void)
 	CU_ASSERT_EQUAL_FATAL(t.n, 41);
 	CU_ASSERT_EQUAL(t.bad, 0);
 	CU_ASSERT_EQUAL(sq_pending(q), 0);
-	for (i = 0; i < 40; i++) {
-		CU_ASSERT_EQUAL(t.ids[i], 100 + (int64_t)i);	/* in order */
+	for (i = 0; i < 41; i++) {
+		/* In queued order with one thread; each id once with more. */
+		if (nthreads == 1)
+			CU_ASSERT_EQUAL(t.ids[i], i < 40 ? 100 + (int64_t)i : 7);
+		seen |= 1ull << (t.ids[i] == 7 ? 40 : t.ids[i] - 100);
+		if (t.ids[i] == 7) {
+			CU_ASSERT_EQUAL(t.ok[i], 0);
+			continue;
+		}
 		CU_ASSERT_EQUAL_FATAL(t.ok[i], 1);
 		CU_ASSERT_FATAL(strncmp(t.body[i], "logout_token=", 13) == 0);
 		check_token(t.body[i] + 13, &pub->keys[0], ALG_ES256, "ec1",
 		    t.jti[i]);
 		CU_ASSERT(i == 0 || strcmp(t.jti[i], t.jti[i - 1]) != 0);
 	}
-	CU_ASSERT_EQUAL(t.ids[40], 7);
-	CU_ASSERT_EQUAL(t.ok[40], 0);
+	CU_ASSERT_EQUAL(seen, (1ull << 41) - 1);
 	for (i = 0; i < t.n; i++)
 		free(t.body[i]);
 	/* Nothing finished waits: the fd is not readable. */
@@ -537,6 +546,13 @@ test_signq(void)
 	jwks_free(pub);
 	free(priv);
 	free(pj);
+}
+
+static void
+test_signq(void)
+{
+	signq_with(1);
+	signq_with(4);
 }
 
 static void
@@ -562,6 +578,6 @@ UNIT_SUITE("ltoken",
 	{ "refused private keys", test_bad_keys },
 	{ "key for the client's algorithm", test_pick },
 	{ "sub or sid required", test_no_subject },
-	{ "signing thread: in order, each verifies, failures said", test_signq },
+	{ "signing threads: each token verifies, failures said", test_signq },
 	{ "retry schedule", test_backoff },
 )
