@@ -6,8 +6,8 @@
 # sandboxed as in production.  For every kind of request, wrk loads the
 # floor and then endsession for SECONDS each while perf samples the child
 # (user and kernel) and counts its system calls; it prints per request
-# the child's CPU time and its system calls, and keeps both children's
-# profiles (nginx's share is bench/run's to measure).
+# the child's and the nginx worker's CPU time and the child's system
+# calls, and keeps both children's profiles.
 # Writes $B/bench/perf/ (reports per kind); needs perf, wrk, nginx,
 # spawn-fcgi.  Run as root, or with kernel.perf_event_paranoid <= 1.
 #
@@ -50,11 +50,12 @@ FLOOR=$(cat "$W/floor/spawn.pid")
 ES_PIDS+=("$FLOOR")
 es_spawn "$W/es" 1 || exit 1
 CHILD=$(cat "$W/es/spawn.pid")
-declare -A PORT PID=([floor]=$FLOOR [es]=$CHILD)
+declare -A PORT NGX PID=([floor]=$FLOOR [es]=$CHILD)
 for d in floor es; do
 	PORT[$d]=$(es_port)
 	es_nginx "$W/$d" "${PORT[$d]}" || exit 1
 	es_wait_http "http://127.0.0.1:${PORT[$d]}$EP" || exit 1
+	NGX[$d]=$(pgrep -P "$(cat "$W/$d/nginx/nginx.pid")" | head -1)
 done
 
 # The POST: the form of one C page and the confirm cookie it set.
@@ -76,7 +77,7 @@ cpu_of() {	# PID: utime + stime in ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
-printf '%-5s %-10s %9s %11s %11s\n' kind server requests "CPU µs/req" "syscalls/req"
+printf '%-5s %-10s %9s %11s %11s %11s\n' kind server requests "child µs/req" "nginx µs/req" "syscalls/req"
 for k in R RE C E POST; do
 	for d in floor es; do
 		url="http://127.0.0.1:${PORT[$d]}$EP"
@@ -88,6 +89,7 @@ for k in R RE C E POST; do
 		fi
 		wrk -t1 -c8 -d1s "${args[@]}" "$url" >/dev/null 2>&1	# warm
 		c0=$(cpu_of "${PID[$d]}")
+		g0=$(cpu_of "${NGX[$d]}")
 		perf stat -e raw_syscalls:sys_enter -p "${PID[$d]}" -o "$W/stat.$k.$d" -- sleep "$S" &
 		st=$!
 		perf record -q -F 2999 -g -p "${PID[$d]}" -o "$W/perf.$k.$d.data" -- sleep "$S" >/dev/null 2>&1 &
@@ -98,9 +100,12 @@ for k in R RE C E POST; do
 		wait "$st"
 		wait "$rec"
 		c1=$(cpu_of "${PID[$d]}")
+		g1=$(cpu_of "${NGX[$d]}")
 		sc=$(awk '/raw_syscalls:sys_enter/ { gsub(",", "", $1); print $1 }' "$W/stat.$k.$d")
-		awk -v k="$k" -v d="$d" -v n="$n" -v c="$((c1 - c0))" -v t="$ticks" -v sc="${sc:-0}" 'BEGIN {
-		    printf "%-5s %-10s %9d %11.1f %11.1f\n", k, d, n, 1e6 * c / t / n, sc / n }'
+		awk -v k="$k" -v d="$d" -v n="$n" -v c="$((c1 - c0))" -v g="$((g1 - g0))" \
+		    -v t="$ticks" -v sc="${sc:-0}" 'BEGIN {
+		    printf "%-5s %-10s %9d %12.1f %12.1f %12.1f\n", k, d, n,
+		    1e6 * c / t / n, 1e6 * g / t / n, sc / n }'
 	done
 	for d in floor es; do
 		perf report -i "$W/perf.$k.$d.data" --no-children --sort dso,sym -g none 2>/dev/null |
