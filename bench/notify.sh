@@ -6,7 +6,8 @@
 #      kind of key ("openssl speed", measured in the same run);
 #   2. the same N deliveries with 10 000 notifications pending to a dead
 #      website (it accepts no connection), already recorded when the live
-#      sign-outs arrive: the delay they cause (bound: at most 10 %);
+#      sign-outs arrive: the delay they cause (bound: at most 10 %), the
+#      median of BENCH_NOTIFY_ROUNDS (3) interleaved rounds;
 #   3. from the sign-out's journal line to the website's access log line
 #      (the first attempt arriving), p50/p99 over M sign-outs appended one
 #      at a time to a running notifier.
@@ -24,6 +25,7 @@ case $B in /*) ;; *) B=$root/$B ;; esac
 N=${BENCH_N:-5000}
 M=${BENCH_M:-200}
 MEMN=${BENCH_MEM_N:-200000}
+LROUNDS=${BENCH_NOTIFY_ROUNDS:-3}
 T=$(mktemp -d)
 NGX=
 cleanup() {
@@ -176,9 +178,21 @@ EOF2
 	FG=
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
-alone=$(live live0 0)
-crowd=$(live live1 10000)
-echo "$N deliveries to a live website: ${alone} s alone, ${crowd} s behind 10000 pending to a dead one ($(awk -v a="$alone" -v b="$crowd" 'BEGIN{printf "%+.0f", 100*(b-a)/a}') %; bound <= +10 %)"
+# Interleaved rounds (alone, behind the dead website, alone, ...): one
+# pair takes about 4 s and this shared VM's noise alone moves one figure
+# by 10 %; the bound is judged on the median of the rounds' ratios.
+pairs=
+for r in $(seq 1 "$LROUNDS"); do
+	alone=$(live "live0-$r" 0)
+	crowd=$(live "live1-$r" 10000)
+	pairs="$pairs $alone:$crowd"
+done
+echo "$pairs" | tr ' ' '\n' | awk -F: -v n="$N" 'NF == 2 {
+	a[++k] = $1; c[k] = $2; r[k] = 100 * ($2 - $1) / $1; s = s sprintf(" %s/%s s", $1, $2) }
+    END {
+	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+	m = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+	printf "%d deliveries to a live website, alone/behind 10000 pending to a dead one, %d rounds:%s; median %+.0f %% (bound <= +10 %%)\n", n, k, s, m }'
 
 # Latency: one sign-out at a time to a running notifier.
 conf lat
