@@ -527,8 +527,8 @@ jwks_describe(const struct keyset *ks, struct buf *b)
 	}
 }
 
-static const EVP_MD *
-alg_md(enum alg a)
+const EVP_MD *
+jose_md(enum alg a)
 {
 	switch (a) {
 	case ALG_RS256:
@@ -583,20 +583,25 @@ ecdsa_der(enum alg a, const unsigned char *sig, size_t sigsz,
 	return 1;
 }
 
-/* Sets ctx up to verify alg with k's key (PSS: salt = digest length). */
+int
+jose_pss(EVP_PKEY_CTX *pctx, enum alg a)
+{
+	if (a < ALG_PS256 || a > ALG_PS512)
+		return 1;
+	return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) ==
+	    1 && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+	    RSA_PSS_SALTLEN_DIGEST) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, jose_md(a)) == 1;
+}
+
+/* Sets ctx up to verify alg with k's key. */
 static int
 verify_init(EVP_MD_CTX *ctx, const struct key *k, enum alg a)
 {
 	EVP_PKEY_CTX	*pctx = NULL;
 
-	if (EVP_DigestVerifyInit(ctx, &pctx, alg_md(a), NULL, k->pk) != 1)
-		return 0;
-	if (a >= ALG_PS256 && a <= ALG_PS512 &&
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) !=
-	     1 || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, alg_md(a)) != 1))
-		return 0;
-	return 1;
+	return EVP_DigestVerifyInit(ctx, &pctx, jose_md(a), NULL, k->pk) ==
+	    1 && jose_pss(pctx, a);
 }
 
 /*

@@ -40,4 +40,9 @@ struct signer {
 	size_t		 n;
 };
 
+/* The digest of a JWS algorithm (RFC 7518 3.1), NULL for EdDSA. */
+const EVP_MD	*jose_md(enum alg);
+/* PS256/384/512: PSS with MGF1 and salt = digest length; others: nothing. */
+int		 jose_pss(EVP_PKEY_CTX *, enum alg);
+
 #endif

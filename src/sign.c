@@ -254,8 +254,6 @@ out:
 }
 
 /* One private JWK into k; 0 with why set. */
-static const EVP_MD *alg_md(enum alg);
-
 /*
  * The context for one signature: fetching the digest and the signature
  * implementation and initialising them costs about a fifth of an
@@ -267,14 +265,8 @@ sign_init(EVP_MD_CTX *ctx, const struct skey *k, enum alg a)
 {
 	EVP_PKEY_CTX	*pctx = NULL;
 
-	if (EVP_DigestSignInit(ctx, &pctx, alg_md(a), NULL, k->pk) != 1)
-		return 0;
-	if (a >= ALG_PS256 && a <= ALG_PS512 &&
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) !=
-	    1 || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, alg_md(a)) != 1))
-		return 0;
-	return 1;
+	return EVP_DigestSignInit(ctx, &pctx, jose_md(a), NULL, k->pk) == 1 &&
+	    jose_pss(pctx, a);
 }
 
 /* EdDSA contexts are one-shot: set up per use. */
@@ -533,27 +525,6 @@ sign_pick(const struct signer *s, const char *kid, enum alg alg,
 		}
 	}
 	return NULL;
-}
-
-static const EVP_MD *
-alg_md(enum alg a)
-{
-	switch (a) {
-	case ALG_RS256:
-	case ALG_PS256:
-	case ALG_ES256:
-		return EVP_sha256();
-	case ALG_RS384:
-	case ALG_PS384:
-	case ALG_ES384:
-		return EVP_sha384();
-	case ALG_RS512:
-	case ALG_PS512:
-	case ALG_ES512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
 }
 
 /* DER ECDSA-Sig-Value to JOSE R||S of 2 * half bytes (RFC 7518 3.4). */
