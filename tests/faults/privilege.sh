@@ -52,6 +52,8 @@ chmod 0644 "$T/jwks.json" "$T/clients.json" "$T/endsession.conf"
 chown "root:$G" "$T/secret"
 chmod 0640 "$T/secret"
 
+setpriv --reuid="$U" --regid="$G" --clear-groups test -x "$ES_BIN" 2>/dev/null ||
+    die "$U cannot reach $ES_BIN: a folder above it is not searchable by others (run the suite from one that is)"
 rm -f "$T/es.sock"
 spawn-fcgi -s "$T/es.sock" -M 0666 -u "$U" -g "$G" -F 1 -P "$T/spawn.pid" \
     -- "$ES_BIN" -c "$T/endsession.conf" >>"$T/spawn.log" 2>&1 || die "spawn-fcgi: $(cat "$T/spawn.log")"

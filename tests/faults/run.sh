@@ -179,6 +179,9 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 		has "journal folder 0500 (as nobody): logged" "Permission denied" "$T/ro1.e"
 		[ ! -e "$T2/jro/journal.log" ] && ok || bad "journal written into a 0500 folder"
 		kill -0 "$(cat "$T2/spawn.pid")" 2>/dev/null && ok || bad "nobody child died"
+	elif ! setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+	    test -x "$ES_BIN" 2>/dev/null; then
+		bad "nobody cannot reach $ES_BIN: a folder above it is not searchable by others (run the suite from one that is)"
 	else
 		bad "cannot spawn a child as nobody: $(cat "$T2/spawn.log")"
 	fi
