@@ -1079,11 +1079,21 @@ struct jfollow;
  */
 typedef int	 (*jline_fn)(void *arg, const char *line, size_t sz,
 		    const struct jpos *after);
+/*
+ * settle_ms: how long a file renamed away is still read for a writer
+ * that held it (0 in --once runs: the switch is immediate); the first
+ * line of the new file waits that long (see jf_settle_left).
+ */
 struct jfollow	*jf_open(const char *path, const struct jpos *start,
-		    struct es_err *);
+		    int settle_ms, struct es_err *);
 int		 jf_fd(const struct jfollow *);
 /* Empties the inotify queue; 1 when anything happened. */
 int		 jf_drain(struct jfollow *);
+/*
+ * Milliseconds until a file renamed away may be left for the new one (0:
+ * now, on the next jf_read), or -1 when no rotation is under way.
+ */
+long		 jf_settle_left(const struct jfollow *);
 /*
  * Hands at most max complete lines to fn.  Returns how many, or -1 on
  * an error (or when fn failed).  *pos is the position past the last

@@ -7,11 +7,19 @@
  * its way).  A journal renamed away (logrotate's default) is read to its
  * end before the new file at PATH; a journal truncated in place
  * (copytruncate) is read again from its start.
+ *
+ * The end of a rotated file is only trusted after the rename was seen:
+ * a line appended between our last read and the stat that shows the new
+ * file would otherwise be skipped.  And a writer may still hold the old
+ * file for a moment (the endpoint checks the path before each write, so
+ * only a write already under way lands there), so while following we
+ * keep reading it for settle_ms after the rename was seen.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -32,7 +40,19 @@ struct jfollow {
 	size_t		 bufsz;
 	int		 skipping;	/* inside an over-long line */
 	int		 ifd;		/* inotify */
+	int		 settle_ms;	/* how long the old file is still read */
+	int		 rot_seen;	/* PATH is another file: read to the end */
+	int64_t		 rot_at;	/* when that was seen (monotonic ms) */
 };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* "journal PATH: what" in the log. */
 static void
@@ -68,11 +88,13 @@ open_at(struct jfollow *jf, const char *path, int64_t off)
 	jf->off = off;
 	jf->bufsz = 0;
 	jf->skipping = 0;
+	jf->rot_seen = 0;
 	return 1;
 }
 
 struct jfollow *
-jf_open(const char *path, const struct jpos *start, struct es_err *err)
+jf_open(const char *path, const struct jpos *start, int settle_ms,
+    struct es_err *err)
 {
 	struct jfollow	*jf;
 	struct stat	 st;
@@ -87,6 +109,7 @@ jf_open(const char *path, const struct jpos *start, struct es_err *err)
 		goto out;
 	}
 	jf->fd = jf->ifd = -1;
+	jf->settle_ms = settle_ms < 0 ? 0 : settle_ms;
 	if ((slash = strrchr(path, '/')) == NULL)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)
@@ -113,6 +136,9 @@ jf_open(const char *path, const struct jpos *start, struct es_err *err)
 		if (stat(old, &st) == 0 && (uint64_t)st.st_dev == start->dev &&
 		    (uint64_t)st.st_ino == start->ino &&
 		    open_at(jf, old, start->off)) {
+			/* Rotated before we started: no writer is left. */
+			jf->rot_seen = 1;
+			jf->rot_at = INT64_MIN / 2;
 			rc = 1;
 			goto out;
 		}
@@ -134,6 +160,17 @@ int
 jf_fd(const struct jfollow *jf)
 {
 	return jf->ifd;
+}
+
+long
+jf_settle_left(const struct jfollow *jf)
+{
+	int64_t	 left;
+
+	if (jf->fd == -1 || !jf->rot_seen)
+		return -1;
+	left = jf->rot_at + jf->settle_ms - mono_ms();
+	return left > 0 ? (long)left : 0;
 }
 
 int
@@ -229,8 +266,20 @@ jf_read(struct jfollow *jf, size_t max, jline_fn fn, void *arg,
 			pos->off = 0;
 			continue;
 		}
-		if (!rotated(jf))
-			return (int)n;
+		if (!jf->rot_seen) {
+			if (!rotated(jf))
+				return (int)n;
+			/*
+			 * Read it again now that the rename is certain: a
+			 * line may have come after the read that found its
+			 * end.
+			 */
+			jf->rot_seen = 1;
+			jf->rot_at = mono_ms();
+			continue;
+		}
+		if (mono_ms() - jf->rot_at < jf->settle_ms)
+			return (int)n;	/* a late writer may still add one */
 		if (jf->bufsz > 0)
 			jlog(jf, "the rotated file ends in a line without a "
 			    "newline; skipped");

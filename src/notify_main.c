@@ -36,6 +36,8 @@
 #define DEFAULT_CONF	SYSCONFDIR "/endsession.conf"
 #define LINES_PER_TX	1000	/* journal lines per transaction */
 #define URIS_PER_PASS	1024	/* websites looked at per pass */
+/* A rotated journal is still read this long for a late writer. */
+#define JOURNAL_SETTLE_MS 1000
 
 /* An attempt in flight: what its log line needs. */
 struct flight {
@@ -771,13 +773,15 @@ run(struct notifier *n)
 	struct ncounts	 c;
 	int64_t		 next, last_metrics = 0, last_prune = 0;
 	long long	 wait;
+	long		 settle;
 	int		 fds[2], woke = 1;
 
 	clock_now(n);
 	n->due_limit = n->now_ms;
 	while (!stop) {
 		clock_now(n);
-		if ((woke || n->once || n->more) && !read_journal(n))
+		if ((woke || n->once || n->more ||
+		    jf_settle_left(n->jf) == 0) && !read_journal(n))
 			return 1;
 		if (!pass(n))
 			return 1;
@@ -794,6 +798,9 @@ run(struct notifier *n)
 		if ((next = nstate_next_due(n->ns)) != -1 && !n->once &&
 		    next > n->now_ms && next - n->now_ms < wait)
 			wait = next - n->now_ms;
+		/* A rotated journal's new file, once the old one settled. */
+		if ((settle = jf_settle_left(n->jf)) > 0 && settle < wait)
+			wait = settle;
 		fds[0] = jf_fd(n->jf);
 		fds[1] = sq_fd(n->sq);
 		if (!dv_wait(n->dv, fds, 2, (int)wait))
@@ -902,8 +909,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	nstate_pos_get(n->ns, &pos);
-	if ((n->jf = jf_open(n->conf.journal, &pos, &err)) ==
-	    NULL) {
+	if ((n->jf = jf_open(n->conf.journal, &pos,
+	    n->once ? 0 : JOURNAL_SETTLE_MS, &err)) == NULL) {
 		err_print(&err);
 		goto out;
 	}

@@ -28,7 +28,12 @@ cleanup() {
 		kill -CONT "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	rm -rf "$T"
+	# KEEP=1: a failed run leaves its folder (logs, state) to look at.
+	if [ "${KEEP:-0}" = 1 ] && [ "$fail" -gt 0 ]; then
+		echo "notify: kept $T"
+	else
+		rm -rf "$T"
+	fi
 }
 trap cleanup EXIT
 
