@@ -34,7 +34,7 @@ LDFLAGS    += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
 # The notifier's own modules (libcurl, SQLite, inotify): never in the
 # endpoint.  The core: every other src/*.c but the programs' mains.
-NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c src/signq.c
+NOTIFY_SRC := src/jfollow.c src/nstate.c src/deliver.c src/signq.c src/nsandbox.c
 NOTIFY_OBJ := $(NOTIFY_SRC:src/%.c=$(B)/obj/%.o)
 CORE_SRC   := $(filter-out src/main.c src/notify_main.c \
               $(NOTIFY_SRC), $(wildcard src/*.c))
@@ -86,7 +86,7 @@ $(B)/libnotify.a: $(NOTIFY_OBJ)
 
 $(B)/endsession-notify: $(B)/obj/notify_main.o $(B)/libnotify.a $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) \
-	    $(shell pkg-config --libs libcrypto liburiparser yajl)
+	    $(shell pkg-config --libs libcrypto liburiparser yajl libseccomp)
 
 $(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libnotify.a $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(PKG_LIBS) $(NOTIFY_LIBS)

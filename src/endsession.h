@@ -1167,6 +1167,18 @@ int		 dv_wait(struct deliver *, const int *fds, size_t nfds, int ms);
 /* Moves the transfers along; fn gets each finished one.  0 on error. */
 int		 dv_run(struct deliver *, dv_fn fn, void *arg);
 
+/* ------------------------------------------------------------ nsandbox.c */
+
+/*
+ * The notifier's seccomp filter, entered once it is loaded and before
+ * its threads start: exec, new processes (clone without CLONE_THREAD),
+ * ptrace and other processes' memory, signals to others, privileges,
+ * namespaces and mounts, bpf, io_uring, keyrings and modules kill the
+ * process; everything else passes (a deny-list: see nsandbox.c).  Also
+ * not dumpable.  Off under AddressSanitizer and with ENDSESSION_SANDBOX=0.
+ */
+enum sandbox_res nsandbox_enter(const char **why);
+
 /* --------------------------------------------------------------- signq.c */
 
 /*

@@ -749,6 +749,8 @@ usage(FILE *f)
 	    "\n"
 	    "  -c FILE   configuration file (default: $ENDSESSION_CONF, "
 	    "else %s)\n"
+	    "  ENDSESSION_SANDBOX=0   run without the seccomp filter "
+	    "(debugging)\n"
 	    "\n"
 	    "OpenID Connect Back-Channel Logout 1.0 for endsession. "
 	    "See endsession-notify(8).\n", DEFAULT_CONF);
@@ -847,7 +849,8 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	struct es_err	 err;
 	struct jpos	 pos;
-	const char	*conf;
+	enum sandbox_res sb;
+	const char	*conf, *why;
 	int		 c, mode = 0, rc = 1;
 
 	log_init("endsession-notify");
@@ -919,6 +922,12 @@ main(int argc, char *argv[])
 		log_warnx("cannot set up libcurl");
 		goto out;
 	}
+	/* Before the threads, which inherit the filter. */
+	sb = nsandbox_enter(&why);
+	if (sb == SANDBOX_FAILED)
+		log_warnx("no sandbox: %s", why);
+	else if (sb == SANDBOX_OFF && getenv("ENDSESSION_SANDBOX") != NULL)
+		log_warnx("sandbox off: %s", why);
 	if ((n->sq = sq_new(sign_threads())) == NULL) {
 		log_warnx("cannot start the signing thread");
 		goto out;

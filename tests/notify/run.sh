@@ -343,6 +343,16 @@ login P2 sother es u
 logout sother
 until_true 10 [ "$(received /200 sother)" = 1 ]
 check "follow: a sign-out reaches the website" [ "$(received /200 sother)" = 1 ]
+# The notifier that runs is under its seccomp filter (nsandbox.c), its
+# threads too; AddressSanitizer builds run without it.
+if ldd "$NOTIFY" | grep -q libasan; then
+	echo "     (sandbox: off under AddressSanitizer)"
+else
+	check "sandbox: the running notifier is under its seccomp filter" \
+	    bash -c "grep -q '^Seccomp:[[:space:]]*2' /proc/$FG/status &&
+	    ! grep -L '^Seccomp:[[:space:]]*2' /proc/$FG/task/*/status | grep -q ."
+	check "sandbox: no 'no sandbox' in its log" bash -c "! grep -q 'no sandbox' '$D/fg.err'"
+fi
 printf '%s' "{\"time\":\"$(now)\",\"event\":\"logout\",\"sid\":\"spart\"}" >> "$D/journal.log"
 # Time for the notifier to read it (a slow run only makes this pass
 # without testing much; it cannot make it fail wrongly).
