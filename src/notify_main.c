@@ -60,6 +60,7 @@ struct notifier {
 	struct cidr	 allow[LIM_ALLOW];
 	size_t		 nallow;
 	int		 logfd;		/* notify_log, or 2 */
+	struct buf	 logq;		/* this pass's log lines, after commit */
 	struct arena	 ar;
 	struct flight	 fl[LIM_INFLIGHT];
 	struct dv_result res[LIM_INFLIGHT];
@@ -100,43 +101,58 @@ clock_now(struct notifier *n)
 /* ----------------------------------------------------------- the log */
 
 /*
- * One line of the delivery log (design.md section 10), written with one
- * write.  Never the token: only its jti.
+ * One line of the delivery log (design.md section 10).  Never the token:
+ * only its jti.  Lines wait in n->logq for the commit of the outcome they
+ * tell (log_flush); a pass that fails leaves none of them.
  */
 static void
 delivery_log(struct notifier *n, const char *sid, const char *client_id,
     const char *uri, const char *jti, unsigned attempt, enum nout o,
     int status, const char *error)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct buf	*b = &n->logq;
 	char		 ts[21];
-	ssize_t		 w;
 
 	if (!jline_fmt_time(n->now, ts))
 		return;
-	buf_addf(&b, "{\"time\":\"%s\"", ts);
-#define STR(k, v) do { if ((v) != NULL) { buf_adds(&b, ",\"" k "\":\""); \
-	json_esc(&b, (v), strlen(v)); buf_addc(&b, '"'); } } while (0)
+	buf_addf(b, "{\"time\":\"%s\"", ts);
+#define STR(k, v) do { if ((v) != NULL) { buf_adds(b, ",\"" k "\":\""); \
+	json_esc(b, (v), strlen(v)); buf_addc(b, '"'); } } while (0)
 	STR("sid", sid);
 	STR("client_id", client_id);
 	STR("uri", uri);
 	STR("jti", jti);
-	buf_addf(&b, ",\"attempt\":%u,\"outcome\":\"%s\",\"status\":%d",
+	buf_addf(b, ",\"attempt\":%u,\"outcome\":\"%s\",\"status\":%d",
 	    attempt, nout_names[o], status);
 	if (error != NULL && *error != '\0')
 		STR("error", error);
 #undef STR
-	buf_adds(&b, "}\n");
-	if (!b.oom) {
-		do
-			w = write(n->logfd, b.p, b.sz);
-		while (w == -1 && errno == EINTR);
-		if (w != (ssize_t)b.sz)
+	buf_adds(b, "}\n");
+	n->attempts[o]++;
+}
+
+/* Writes the pass's log lines, in one write when the kernel takes it. */
+static void
+log_flush(struct notifier *n)
+{
+	struct buf	*b = &n->logq;
+	size_t		 off = 0;
+	ssize_t		 w;
+
+	if (b->oom)
+		log_warnx("delivery log: out of memory, lines lost");
+	while (!b->oom && off < b->sz) {
+		if ((w = write(n->logfd, b->p + off, b->sz - off)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (w <= 0) {
 			log_warnx("delivery log: cannot write: %s",
 			    w == -1 ? strerror(errno) : "short write");
+			break;
+		}
+		off += (size_t)w;
 	}
-	n->attempts[o]++;
-	buf_free(&b);
+	buf_reset(b);
 }
 
 /* ------------------------------------------------------- the journal */
@@ -451,7 +467,8 @@ start_due(struct notifier *n)
 /*
  * One pass over the state, in one transaction (one fsync): record the
  * attempts that finished, then start those that are due; after the
- * commit, log the finished ones.  0 on a state error.
+ * commit, log what ended (finished attempts, and those expired, blocked
+ * or failed while starting), in one write.  0 on a state error.
  */
 static int
 pass(struct notifier *n)
@@ -490,10 +507,12 @@ pass(struct notifier *n)
 		flight_free(f);
 	}
 	n->nres = 0;
+	log_flush(n);
 	return 1;
 rollback:
 	nstate_rollback(n->ns);
 fail:
+	buf_reset(&n->logq);	/* outcomes not recorded: not logged */
 	log_warnx("state: %s", nstate_errmsg(n->ns));
 	return 0;
 }
@@ -662,6 +681,7 @@ unload(struct notifier *n)
 	free(n->cursor);
 	if (n->logfd > 2)
 		close(n->logfd);
+	buf_free(&n->logq);
 }
 
 static int
