@@ -41,6 +41,12 @@ struct deliver {
 	size_t		 nallow;
 	struct xfer	*head;
 	size_t		 n;
+	/*
+	 * Easy handles of finished transfers, for the next ones: their
+	 * fixed options stay set, and no handle is made and freed per POST.
+	 */
+	CURL		*spare[LIM_INFLIGHT];
+	size_t		 nspare;
 };
 
 struct deliver *
@@ -67,11 +73,17 @@ dv_new(long timeout_s, const struct cidr *allow, size_t nallow)
 static void
 xfer_free(struct xfer *x)
 {
+	struct deliver	*dv;
+
 	if (x == NULL)
 		return;
+	dv = x->dv;
 	if (x->easy != NULL) {
-		curl_multi_remove_handle(x->dv->multi, x->easy);
-		curl_easy_cleanup(x->easy);
+		curl_multi_remove_handle(dv->multi, x->easy);
+		if (dv->nspare < LIM_INFLIGHT)
+			dv->spare[dv->nspare++] = x->easy;
+		else
+			curl_easy_cleanup(x->easy);
 	}
 	free(x->body);
 	free(x->uri);
@@ -89,6 +101,8 @@ dv_free(struct deliver *dv)
 		nx = x->next;
 		xfer_free(x);
 	}
+	while (dv->nspare > 0)
+		curl_easy_cleanup(dv->spare[--dv->nspare]);
 	curl_slist_free_all(dv->hdrs);
 	if (dv->multi != NULL)
 		curl_multi_cleanup(dv->multi);
@@ -175,6 +189,38 @@ dv_drop(struct deliver *dv, int64_t id)
 	xfer_free(x);
 }
 
+/* A new easy handle with the options every delivery has. */
+static CURL *
+easy_new(struct deliver *dv)
+{
+	CURL	*e;
+
+	if ((e = curl_easy_init()) == NULL)
+		return NULL;
+	if (curl_easy_setopt(e, CURLOPT_HTTPHEADER, dv->hdrs) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_USERAGENT, "endsession-notify/"
+	    ES_VERSION) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_NOPROXY, "*") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, dv->timeout_ms) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, dv->timeout_ms) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensock) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)LIM_RESPONSE_SZ) !=
+	    CURLE_OK) {
+		curl_easy_cleanup(e);
+		return NULL;
+	}
+	return e;
+}
+
 int
 dv_send(struct deliver *dv, int64_t id, const char *body, size_t bodysz)
 {
@@ -185,37 +231,22 @@ dv_send(struct deliver *dv, int64_t id, const char *body, size_t bodysz)
 	if ((x = find(dv, id)) == NULL || x->easy != NULL)
 		return 0;
 	uri = x->uri;
-	if ((x->body = strndup(body, bodysz)) == NULL ||
-	    (e = curl_easy_init()) == NULL)
+	if ((x->body = strndup(body, bodysz)) == NULL)
 		goto fail;
+	if ((e = dv->nspare > 0 ? dv->spare[--dv->nspare] : easy_new(dv)) ==
+	    NULL)
+		goto fail;
+	/* What changes from one delivery to the next. */
 	if (curl_easy_setopt(e, CURLOPT_URL, x->uri) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)bodysz) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, dv->hdrs) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_USERAGENT, "endsession-notify/"
-	    ES_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_NOPROXY, "*") != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
 	    strncasecmp(uri, "http:", 5) == 0 ? "http" : "https") !=
 	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, dv->timeout_ms) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, dv->timeout_ms) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensock) !=
-	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)LIM_RESPONSE_SZ) !=
-	    CURLE_OK ||
 	    curl_multi_add_handle(dv->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
 		goto fail;
