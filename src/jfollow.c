@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "endsession.h"
