@@ -1059,6 +1059,15 @@ int		 nstate_finish(struct nstate *, int64_t id, enum nout o,
 int		 nstate_counts(struct nstate *, time_t now, struct ncounts *);
 /* Forgets finished notifications and logins older than their keep. */
 int		 nstate_prune(struct nstate *, time_t now, long long login_age);
+/*
+ * The delivery log's lines of a pass, kept with the outcomes they tell
+ * (put, inside the pass's transaction) until the next pass has written
+ * them (clear, inside the next transaction); get appends what is kept to
+ * b: at a start, the lines a crash may have kept from the log.
+ */
+int		 nstate_logq_put(struct nstate *, const char *, size_t);
+int		 nstate_logq_clear(struct nstate *);
+int		 nstate_logq_get(struct nstate *, struct buf *b);
 const char	*nstate_errmsg(struct nstate *);
 
 /* ------------------------------------------------------------- jfollow.c */

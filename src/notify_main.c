@@ -61,6 +61,7 @@ struct notifier {
 	size_t		 nallow;
 	int		 logfd;		/* notify_log, or 2 */
 	struct buf	 logq;		/* this pass's log lines, after commit */
+	int		 logq_kept;	/* the state keeps the last pass's */
 	struct arena	 ar;
 	struct flight	 fl[LIM_INFLIGHT];
 	struct dv_result res[LIM_INFLIGHT];
@@ -153,6 +154,77 @@ log_flush(struct notifier *n)
 		off += (size_t)w;
 	}
 	buf_reset(b);
+}
+
+/*
+ * Length of the longest start of p[0..sz) that the log already ends
+ * with, beginning at one of its lines: all of it when the crash came
+ * after the write, a part when it cut the write short, 0 when before.
+ */
+static size_t
+log_has(const char *path, int logfd, const char *p, size_t sz)
+{
+	struct stat	 sb, lb;
+	char		*tail = NULL;
+	size_t		 size, want, j, got = 0;
+	int		 fd;
+
+	/* logfd is write-only: the same file, opened again to read. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warnx("%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &sb) == -1 || fstat(logfd, &lb) == -1 ||
+	    sb.st_dev != lb.st_dev || sb.st_ino != lb.st_ino ||
+	    !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+		goto out;
+	size = (size_t)sb.st_size;
+	/* One byte more than p when there is one: the newline before. */
+	want = size < sz + 1 ? size : sz + 1;
+	if ((tail = malloc(want)) == NULL)
+		goto out;
+	if (pread(fd, tail, want, (off_t)(size - want)) == (ssize_t)want)
+		for (j = want < sz ? want : sz; j > 0 && got == 0; j--) {
+			/* Only where a line of the log starts. */
+			if (j < size && tail[want - j - 1] != '\n')
+				continue;
+			if (memcmp(tail + (want - j), p, j) == 0)
+				got = j;
+		}
+out:
+	free(tail);
+	close(fd);
+	return got;
+}
+
+/*
+ * At a start: the log lines the state kept from the last pass (its
+ * commit came, its write may not have) are written unless the log
+ * already has them, then forgotten.  A log renamed away meanwhile gets
+ * them again in the new file.  0 on a state error.
+ */
+static int
+log_recover(struct notifier *n)
+{
+	struct buf	 kept;
+	size_t		 has = 0;
+
+	memset(&kept, 0, sizeof(kept));
+	if (!nstate_logq_get(n->ns, &kept)) {
+		buf_free(&kept);
+		log_warnx("state: %s", nstate_errmsg(n->ns));
+		return 0;
+	}
+	if (kept.sz > 0) {
+		if (n->logfd != 2)
+			has = log_has(n->conf.notify_log, n->logfd, kept.p,
+			    kept.sz);
+		buf_add(&n->logq, kept.p + has, kept.sz - has);
+		log_flush(n);
+	}
+	buf_free(&kept);
+	n->logq_kept = 1;
+	return 1;
 }
 
 /* ------------------------------------------------------- the journal */
@@ -466,9 +538,11 @@ start_due(struct notifier *n)
 
 /*
  * One pass over the state, in one transaction (one fsync): record the
- * attempts that finished, then start those that are due; after the
- * commit, log what ended (finished attempts, and those expired, blocked
- * or failed while starting), in one write.  0 on a state error.
+ * attempts that finished, start those that are due, and keep the log
+ * lines of what ended (finished attempts, and those expired, blocked or
+ * failed while starting) with them; after the commit, write those lines
+ * in one write.  The previous pass's lines, written by then, are
+ * forgotten in this transaction.  0 on a state error.
  */
 static int
 pass(struct notifier *n)
@@ -483,6 +557,8 @@ pass(struct notifier *n)
 	arena_reset(&n->ar);
 	if (!nstate_begin(n->ns))
 		goto fail;
+	if (n->logq_kept && !nstate_logq_clear(n->ns))
+		goto rollback;
 	for (i = 0; i < n->nres; i++) {
 		r = &n->res[i];
 		if ((f = flight_of(n, r->id)) == NULL)
@@ -492,20 +568,21 @@ pass(struct notifier *n)
 		    n->conf.notify_retry_max) * 1000 : 0;
 		if (!nstate_finish(n->ns, r->id, o, r->status, due, n->now))
 			goto rollback;
+		delivery_log(n, f->sid, f->client_id, f->uri,
+		    f->jti[0] != '\0' ? f->jti : NULL, f->attempt, o,
+		    r->status, r->error);
 	}
 	if (!start_due(n))
 		goto rollback;
+	if (!n->logq.oom &&
+	    !nstate_logq_put(n->ns, n->logq.p, n->logq.sz))
+		goto rollback;
 	if (!nstate_commit(n->ns))
 		goto rollback;
-	for (i = 0; i < n->nres; i++) {
-		r = &n->res[i];
-		if ((f = flight_of(n, r->id)) == NULL)
-			continue;
-		delivery_log(n, f->sid, f->client_id, f->uri,
-		    f->jti[0] != '\0' ? f->jti : NULL,
-		    f->attempt, outcome_of(n, r, f), r->status, r->error);
-		flight_free(f);
-	}
+	n->logq_kept = !n->logq.oom && n->logq.sz > 0;
+	for (i = 0; i < n->nres; i++)
+		if ((f = flight_of(n, n->res[i].id)) != NULL)
+			flight_free(f);
 	n->nres = 0;
 	log_flush(n);
 	return 1;
@@ -931,6 +1008,8 @@ main(int argc, char *argv[])
 		err_print(&err);
 		goto out;
 	}
+	if (!log_recover(n))
+		goto out;
 	nstate_pos_get(n->ns, &pos);
 	if ((n->jf = jf_open(n->conf.journal, &pos,
 	    n->once ? 0 : JOURNAL_SETTLE_MS, &err)) == NULL) {

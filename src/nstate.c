@@ -3,9 +3,13 @@
  * the journal read position, the logins (who signed in where), and the
  * notifications.  Every journal line is acted on exactly once because
  * its effects and the read position past it commit together; every
- * attempt's outcome commits before it is logged.  synchronous=FULL: a
+ * attempt's outcome commits with its delivery log lines (table logq),
+ * which are written to the log after the commit and forgotten in the
+ * next one, so a crash between the two cannot lose a line: the next
+ * start writes what the log lacks (nstate_logq_get).  synchronous=FULL: a
  * committed outcome survives a power cut, not only a crash.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,9 @@ enum stmt {
 	S_NLOGINS,
 	S_PRUNE_N,
 	S_PRUNE_L,
+	S_LOGQ_PUT,
+	S_LOGQ_GET,
+	S_LOGQ_CLEAR,
 	S__MAX
 };
 
@@ -77,6 +84,9 @@ static const char *const sql[S__MAX] = {
 	"SELECT count(*) FROM login",
 	"DELETE FROM notif WHERE state != 0 AND done < ?",
 	"DELETE FROM login WHERE time < ?",
+	"INSERT INTO logq (lines) VALUES (?)",
+	"SELECT lines FROM logq ORDER BY id",
+	"DELETE FROM logq",
 };
 
 static const char schema[] =
@@ -98,7 +108,9 @@ static const char schema[] =
 	"  UNIQUE (signout, client_id, sid));"
 	"CREATE INDEX IF NOT EXISTS notif_due ON notif (state, due);"
 	"CREATE INDEX IF NOT EXISTS notif_uri ON notif (state, uri, due);"
-	"CREATE INDEX IF NOT EXISTS notif_done ON notif (state, done);";
+	"CREATE INDEX IF NOT EXISTS notif_done ON notif (state, done);"
+	"CREATE TABLE IF NOT EXISTS logq (id INTEGER PRIMARY KEY,"
+	"  lines TEXT NOT NULL);";
 
 struct nstate {
 	sqlite3		*db;
@@ -523,4 +535,37 @@ nstate_prune(struct nstate *ns, time_t now, long long login_age)
 	    (sqlite3_int64)now - login_age) != SQLITE_OK)
 		return 0;
 	return run(ns, S_PRUNE_L);
+}
+
+int
+nstate_logq_put(struct nstate *ns, const char *p, size_t sz)
+{
+	sqlite3_stmt	*st = ns->st[S_LOGQ_PUT];
+
+	if (sz == 0)
+		return 1;
+	if (sz > INT_MAX || sqlite3_bind_text(st, 1, p, (int)sz,
+	    SQLITE_STATIC) != SQLITE_OK)
+		return 0;
+	return run(ns, S_LOGQ_PUT);
+}
+
+int
+nstate_logq_clear(struct nstate *ns)
+{
+	return run(ns, S_LOGQ_CLEAR);
+}
+
+int
+nstate_logq_get(struct nstate *ns, struct buf *b)
+{
+	sqlite3_stmt	*st = ns->st[S_LOGQ_GET];
+	const char	*t;
+	int		 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			buf_add(b, t, (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE && !b->oom;
 }

@@ -278,10 +278,46 @@ test_life(void)
 	fx_close(&f);
 }
 
+/* The log lines kept with a pass's commit, read back at a start. */
+static void
+test_logq(void)
+{
+	struct fx	 f;
+	struct buf	 b;
+
+	fx_open(&f);
+	memset(&b, 0, sizeof(b));
+	CU_ASSERT_EQUAL(nstate_logq_get(f.ns, &b), 1);
+	CU_ASSERT_EQUAL(b.sz, 0);
+	CU_ASSERT_EQUAL(nstate_begin(f.ns), 1);
+	CU_ASSERT_EQUAL(nstate_logq_put(f.ns, "{\"a\":1}\n", 8), 1);
+	CU_ASSERT_EQUAL(nstate_logq_put(f.ns, "", 0), 1);
+	CU_ASSERT_EQUAL(nstate_commit(f.ns), 1);
+	/* A rolled-back pass keeps none of its lines. */
+	CU_ASSERT_EQUAL(nstate_begin(f.ns), 1);
+	CU_ASSERT_EQUAL(nstate_logq_put(f.ns, "{\"b\":2}\n", 8), 1);
+	nstate_rollback(f.ns);
+	CU_ASSERT_EQUAL(nstate_logq_get(f.ns, &b), 1);
+	CU_ASSERT_EQUAL(b.sz, 8);
+	CU_ASSERT_NSTRING_EQUAL(b.p, "{\"a\":1}\n", 8);
+	/* The next pass forgets them and keeps its own. */
+	CU_ASSERT_EQUAL(nstate_begin(f.ns), 1);
+	CU_ASSERT_EQUAL(nstate_logq_clear(f.ns), 1);
+	CU_ASSERT_EQUAL(nstate_logq_put(f.ns, "{\"c\":3}\n", 8), 1);
+	CU_ASSERT_EQUAL(nstate_commit(f.ns), 1);
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(nstate_logq_get(f.ns, &b), 1);
+	CU_ASSERT_EQUAL(b.sz, 8);
+	CU_ASSERT_NSTRING_EQUAL(b.p, "{\"c\":3}\n", 8);
+	buf_free(&b);
+	fx_close(&f);
+}
+
 UNIT_SUITE("nstate",
 	{ "who is notified: by session", test_by_session },
 	{ "who is notified: by sid", test_by_sid },
 	{ "who is notified: by client and sub", test_by_sub },
 	{ "who is notified: nobody", test_nobody },
 	{ "position and a notification's life", test_life },
+	{ "the log lines kept with a commit", test_logq },
 )
