@@ -94,6 +94,13 @@ $(B)/unit-tests: $(UNIT_OBJ) $(JOSE_OBJ) $(B)/libnotify.a $(B)/libcore.a
 # Development and CI builds fail on any warning.
 check test test-asan test-tsan test-valgrind: WERROR = 1
 
+# The crash matrix's LD_PRELOAD shim (tests/notify/crash.sh): built without
+# the sanitizers' flags, whose runtime a preloaded library cannot precede.
+$(B)/tests/crashat.so: tests/notify/crashat.c
+	mkdir -p $(B)/tests
+	$(CC) -std=c11 -O2 -g -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) \
+	    -shared -fPIC -o $@ $< -ldl
+
 # The quick suite: units, CGI tests and the fuzz corpus replay, in about
 # a minute on two cores, with the build dependencies only (no web server,
 # browser or node).
@@ -101,7 +108,7 @@ check: all $(B)/unit-tests $(BENCH_TOOLS)
 	B=$(B) ONLY="unit cgi fuzz-replay" bash tests/run-all.sh
 
 # The whole suite: units, CGI shell tests, then integration tests.
-test: all $(B)/unit-tests $(BENCH_TOOLS)
+test: all $(B)/unit-tests $(BENCH_TOOLS) $(B)/tests/crashat.so
 	B=$(B) bash tests/run-all.sh
 
 unit: $(B)/unit-tests

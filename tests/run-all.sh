@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults follow supervise idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify notify-crash fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults follow supervise idle limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -58,6 +58,8 @@ part unit unit
 part cgi bash tests/cgi/run.sh
 # The sign-out notifier against a local website (tests/notify/).
 part notify timeout 900 bash tests/notify/run.sh
+# SIGKILL at every call of every step of a delivery (plain build only).
+part notify-crash timeout 900 bash tests/notify/crash.sh
 [ -f tests/fuzz/replay.sh ] && part fuzz-replay bash tests/fuzz/replay.sh
 # The system calls of all of the above, sandboxed, against the census.
 part sandbox timeout 1800 bash tests/sandbox/census.sh
