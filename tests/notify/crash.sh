@@ -119,6 +119,11 @@ for fn in ${CRASH_FNS:-read fdatasync send recv write}; do
 				break
 			fi
 			kills=$((kills + 1))
+			# The killed run's POSTs may still be on their way
+			# into the website: wait until it has handled every
+			# connection (a loaded CI machine showed the race).
+			curl -s -f -o /dev/null "http://127.0.0.1:$P/idle" ||
+			    bad "$fn:$k$suffix: the website did not settle"
 			r0=0
 			[ -f "$D/requests.jsonl" ] && r0=$(wc -l < "$D/requests.jsonl")
 			d0=$(status_of delivered)

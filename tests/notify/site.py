@@ -2,7 +2,9 @@
 """site.py PORT DIR - a website's back-channel logout endpoint for the
 notifier's tests, on 127.0.0.1.  The path says how to answer:
 /204 /200 /503 /429 /400 /302 /hang (never answers), /down (503 while
-DIR/down exists, else 204), /slow (answers 204 after 1.5 s).  Every
+DIR/down exists, else 204), /slow (answers 204 after 1.5 s).  GET /idle
+answers once every connection accepted before it has been handled (its
+request recorded): a barrier for a test that killed the sender.  Every
 request is appended to DIR/requests.jsonl as one JSON line: path, content
 type, the body's member names, the token's header and claims (decoded,
 not verified: the unit tests verify signatures)."""
@@ -18,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PORT = int(sys.argv[1])
 DIR = sys.argv[2]
 lock = threading.Lock()
+# Connections accepted and not yet done with (GET /idle waits for 0).
+active = 0
+idle = threading.Condition()
 
 
 def seg(s):
@@ -29,6 +34,16 @@ class H(BaseHTTPRequestHandler):
 
     def log_message(self, *a):
         pass
+
+    def do_GET(self):
+        if self.path != "/idle":
+            self.send_error(404)
+            return
+        with idle:
+            ok = idle.wait_for(lambda: active == 1, timeout=30)
+        self.send_response(200 if ok else 504)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
@@ -68,5 +83,23 @@ class H(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-ThreadingHTTPServer.daemon_threads = True
-ThreadingHTTPServer(("127.0.0.1", PORT), H).serve_forever()
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    # Counted when accepted (in the accepting thread, so before a later
+    # connection's GET /idle runs), uncounted when its thread is done.
+    def process_request(self, request, client_address):
+        global active
+        with idle:
+            active += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        global active
+        super().shutdown_request(request)
+        with idle:
+            active -= 1
+            idle.notify_all()
+
+
+Server(("127.0.0.1", PORT), H).serve_forever()
