@@ -210,6 +210,31 @@ confirm_cookie(const struct decision *d, struct buf *b)
 	    put_header(b, "Set-Cookie", v, (size_t)n);
 }
 
+/*
+ * Ends the headers of a page whose body was rendered from start to the
+ * end of b: puts "Content-Length" and the blank line before the body.
+ * Without a length nginx sends the page chunked and ends it in a write
+ * of its own when the FastCGI request ends: about 10 µs of server CPU a
+ * page (bench/README.md).
+ */
+static int
+body_length(struct buf *b, size_t start)
+{
+	char	 h[48];
+	size_t	 blen = b->sz - start;
+	int	 n;
+
+	n = snprintf(h, sizeof(h), "Content-Length: %zu\r\n\r\n", blen);
+	if (n <= 0 || (size_t)n >= sizeof(h))
+		return 0;
+	buf_add(b, h, (size_t)n);	/* room; overwritten below */
+	if (b->oom)
+		return 0;
+	memmove(b->p + start + (size_t)n, b->p + start, blen);
+	memcpy(b->p + start, h, (size_t)n);
+	return 1;
+}
+
 static int
 page(const struct world *w, const struct req *r, const struct decision *d,
     enum page pg, struct buf *b)
@@ -272,9 +297,9 @@ page(const struct world *w, const struct req *r, const struct decision *d,
 	    !headers(b, "X-Content-Type-Options", "nosniff") ||
 	    !headers(b, "Content-Language", locale_names[loc]))
 		goto out;
-	buf_add(b, "\r\n", 2);
 	start = b->sz;
-	if (!tmpl_render(w->tmpl, loc, pg, tv, b) || b->sz == start)
+	if (!tmpl_render(w->tmpl, loc, pg, tv, b) || b->sz == start ||
+	    !body_length(b, start))
 		goto out;
 	ok = 1;
 out:
@@ -297,6 +322,7 @@ render(const struct world *w, const struct req *r, const struct decision *d,
 		    "Cache-Control: no-store\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "X-Content-Type-Options: nosniff\r\n"
+		    "Content-Length: 37\r\n"
 		    "\r\n"
 		    "Method not allowed: use GET or POST.\n");
 		return !b->oom;
@@ -345,6 +371,7 @@ render_500(struct buf *b)
 	    "Cache-Control: no-store\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
+	    "Content-Length: 70\r\n"
 	    "\r\n"
 	    "The sign-out service is not working right now. Nobody was "
 	    "signed out.\n");

@@ -74,6 +74,9 @@ lacks "C no sign-out cookie" "op_session" "$T/c1.h"
 CC=$(sed -n 's/^Set-Cookie: \(__Host-endsession-confirm=[A-Za-z0-9_-]\{22\}\); Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Strict\r\{0,1\}$/\1/p' "$T/c1.h")
 [ -n "$CC" ] && ok || bad "C confirm cookie set, with its attributes"
 lacks "C no location" "Location" "$T/c1.h"
+# The page's length is known: the server passes it on, not chunked.
+eq "C Content-Length" "$(wc -c < "$T/c1.b")" "$(header c1 Content-Length | tr -d '\r')"
+lacks "C not chunked" "Transfer-Encoding" "$T/c1.h"
 FIELDS=$(es_form_fields "$T/c1.b")
 # Posted without the page's cookie, or from another site's page: nobody
 # signed out (logout CSRF), through the real server too.

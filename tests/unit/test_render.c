@@ -164,6 +164,29 @@ count_lines(const char *head, const char *prefix)
 	return n;
 }
 
+/*
+ * Whether the answer in b says its body's length: exactly one
+ * Content-Length, equal to the bytes after the blank line (nginx sends
+ * a page without it chunked, at a cost).
+ */
+static int
+length_ok(const struct buf *b)
+{
+	const char	*body = NULL;
+	char		*head, want[48];
+	int		 ok;
+
+	if ((head = head_of(b, &body)) == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "Content-Length: %zu",
+	    (size_t)(b->p + b->sz - body));
+	ok = count_lines(head, "Content-Length:") == 1 && has_line(head, want);
+	if (!ok)
+		fprintf(stderr, "want %s in:\n%s\n", want, head);
+	free(head);
+	return ok;
+}
+
 /* Every header line ends in CRLF and holds no other CR or LF. */
 static int
 clean_headers(const char *head)
@@ -260,6 +283,7 @@ test_location(void)
 		if (loc != NULL)
 			CU_ASSERT_STRING_EQUAL(loc, lcases[i].location);
 		CU_ASSERT_EQUAL(count_lines(head, "Location:"), 1);
+		CU_ASSERT(length_ok(&out));
 		CU_ASSERT(clean_headers(head));
 		CU_ASSERT(has_line(head, "Cache-Control: no-store"));
 		CU_ASSERT_FALSE(has_line(head, "Set-Cookie: x=y"));
@@ -407,6 +431,7 @@ test_pages(void)
 		    (size_t)pcases[i].cookies);
 		CU_ASSERT_EQUAL(count_lines(head, "Location:"), 0);
 		CU_ASSERT(clean_headers(head));
+		CU_ASSERT(length_ok(&out));
 		CU_ASSERT_PTR_NOT_NULL(strstr(body, "<html lang=\""));
 		if (d.out == OUT_CONFIRM) {
 			CU_ASSERT_PTR_NOT_NULL(strstr(body,
@@ -549,6 +574,7 @@ test_reasons(void)
 			CU_ASSERT_EQUAL(strncmp(head, why == WHY_UNRECORDED ?
 			    "Status: 503 " : "Status: 400 ", 12), 0);
 			CU_ASSERT((strstr(head, "Set-Cookie") == NULL));
+			CU_ASSERT(length_ok(&out));
 			free(head);
 		}
 	}
@@ -573,6 +599,7 @@ test_method(void)
 	CU_ASSERT_EQUAL(strncmp(head, "Status: 405 ", 12), 0);
 	CU_ASSERT(has_line(head, "Allow: GET, POST"));
 	CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+	CU_ASSERT(length_ok(&out));
 	free(head);
 	buf_free(&out);
 	req_free(&r);
@@ -582,6 +609,7 @@ test_method(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
 	CU_ASSERT_EQUAL(strncmp(head, "Status: 500 ", 12), 0);
 	CU_ASSERT(has_line(head, "Cache-Control: no-store"));
+	CU_ASSERT(length_ok(&out));
 	free(head);
 	buf_free(&out);
 }
