@@ -57,6 +57,118 @@ struct khash {
 /* The list of a kept member without one: its objects keep no member. */
 static const struct json_keep keep_none[] = { { NULL, NULL } };
 
+/*
+ * Scratch memory for one parse: what yajl allocates (its handle, lexer,
+ * buffers) and the heap stacks below come from here first, and from
+ * malloc only once it is used up.  A hint's two small parses then make
+ * no malloc at all, where yajl alone made about 20 (malloc, realloc and
+ * free) per request.  Every block starts with its size, for realloc.
+ */
+#define SCRATCH_SZ	(8 * 1024)
+#define SCRATCH_HDR	16
+
+/*
+ * Under AddressSanitizer what is not handed out is poisoned: a block's
+ * header, the rest of the scratch, a freed block and a block realloc
+ * moved away from.  So an overflow from one block into the next is
+ * still found as it would be between malloc'd blocks.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SC_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SC_ASAN	1
+#endif
+#endif
+#ifdef SC_ASAN
+#include <sanitizer/asan_interface.h>
+#define SC_POISON(p, n)		ASAN_POISON_MEMORY_REGION((p), (n))
+#define SC_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define SC_POISON(p, n)		((void)(p), (void)(n))
+#define SC_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+struct scratch {
+	_Alignas(16) unsigned char b[SCRATCH_SZ];
+	size_t		 used;
+};
+
+static int
+sc_owns(const struct scratch *sc, const void *p)
+{
+	uintptr_t	 u = (uintptr_t)p, lo = (uintptr_t)sc->b;
+
+	return u >= lo && u < lo + sizeof(sc->b);
+}
+
+static void *
+sc_malloc(void *ctx, size_t sz)
+{
+	struct scratch	*sc = ctx;
+	size_t		 need;
+	unsigned char	*p;
+
+	if (sz <= sizeof(sc->b) - SCRATCH_HDR) {
+		need = SCRATCH_HDR + ((sz + 15) & ~(size_t)15);
+		if (need <= sizeof(sc->b) - sc->used) {
+			p = sc->b + sc->used;
+			SC_UNPOISON(p, sizeof(sz));
+			memcpy(p, &sz, sizeof(sz));
+			SC_POISON(p, sizeof(sz));
+			sc->used += need;
+			SC_UNPOISON(p + SCRATCH_HDR, sz);
+			return p + SCRATCH_HDR;
+		}
+	}
+	return malloc(sz);
+}
+
+/* The size sc_malloc put before a block of the scratch. */
+static size_t
+sc_size(const void *p)
+{
+	const unsigned char	*h = (const unsigned char *)p - SCRATCH_HDR;
+	size_t			 sz;
+
+	SC_UNPOISON(h, sizeof(sz));
+	memcpy(&sz, h, sizeof(sz));
+	SC_POISON(h, sizeof(sz));
+	return sz;
+}
+
+static void
+sc_free(void *ctx, void *p)
+{
+	if (p == NULL)
+		return;
+	if (!sc_owns(ctx, p))
+		free(p);
+	else
+		SC_POISON(p, sc_size(p));
+}
+
+static void *
+sc_realloc(void *ctx, void *p, size_t sz)
+{
+	struct scratch	*sc = ctx;
+	size_t		 old;
+	void		*np;
+
+	if (p == NULL)
+		return sc_malloc(ctx, sz);
+	if (!sc_owns(sc, p))
+		return realloc(p, sz);
+	old = sc_size(p);
+	if (sz <= old)
+		return p;
+	if ((np = sc_malloc(ctx, sz)) != NULL) {
+		memcpy(np, p, old);
+		SC_POISON(p, old);
+	}
+	return np;
+}
+
 /* A key of an open object: arena copy, length, offset for errors. */
 struct keyref {
 	const char	*p;
@@ -90,6 +202,7 @@ struct pctx {
 	int		 haveroot;
 	const char	*err;		/* set when a callback stops the parse */
 	size_t		 erroff;
+	struct scratch	*sc;		/* yajl's memory and the stacks */
 };
 
 /*
@@ -172,7 +285,7 @@ grow(struct pctx *c, struct stack *s, size_t n, size_t elsz, size_t off)
 			return fail(c, "out of memory", off);
 		ncap *= 2;
 	}
-	if ((np = realloc(s->p, ncap * elsz)) == NULL)
+	if ((np = sc_realloc(c->sc, s->p, ncap * elsz)) == NULL)
 		return fail(c, "out of memory", off);
 	s->p = np;
 	s->cap = ncap;
@@ -737,12 +850,17 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
     size_t errmsgsz)
 {
 	struct pctx	 c;
+	struct scratch	 sc;	/* not zeroed: 8 KiB nobody reads first */
+	yajl_alloc_funcs afs;
 	struct json	*res = NULL;
 	yajl_status	 st;
 	char		 msg[256];
 	size_t		 off = 0;
 
 	memset(&c, 0, sizeof(c));
+	sc.used = 0;
+	SC_POISON(sc.b, sizeof(sc.b));
+	c.sc = &sc;
 	c.ar = ar;
 	c.buf = buf;
 	c.sz = sz;
@@ -751,7 +869,11 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
 	    SIZE_MAX : sz * JSON_MEM_PER_BYTE + JSON_MEM_SLACK;
 	msg[0] = '\0';
 
-	if ((c.h = yajl_alloc(&callbacks, NULL, &c)) == NULL) {
+	afs.malloc = sc_malloc;
+	afs.realloc = sc_realloc;
+	afs.free = sc_free;
+	afs.ctx = &sc;
+	if ((c.h = yajl_alloc(&callbacks, &afs, &c)) == NULL) {
 		snprintf(msg, sizeof(msg), "out of memory");
 		goto out;
 	}
@@ -798,9 +920,10 @@ json_parse_keep(struct arena *ar, const struct json_keep *keep,
 out:
 	if (c.h != NULL)
 		yajl_free(c.h);
-	free(c.vst.p);
-	free(c.kst.p);
-	free(c.hst.p);
+	sc_free(&sc, c.vst.p);
+	sc_free(&sc, c.kst.p);
+	sc_free(&sc, c.hst.p);
+	SC_UNPOISON(sc.b, sizeof(sc.b));	/* stack memory again */
 	if (res == NULL) {
 		if (erroff != NULL)
 			*erroff = off > sz ? sz : off;

@@ -444,6 +444,23 @@ test_json_large(void)
 			break;
 	CU_ASSERT_EQUAL(i, n);
 
+	/*
+	 * A string whose decoding outgrows the parse's 8 KiB scratch:
+	 * yajl's buffer moves from it to the heap mid-string.
+	 */
+	arena_reset(&ar);
+	buf_reset(&b);
+	buf_adds(&b, "[\"");
+	for (i = 0; i < 20000; i++)
+		buf_adds(&b, i % 2 ? "\\u00e9" : "a\\n");
+	buf_adds(&b, "\"]");
+	CU_ASSERT_FALSE_FATAL(b.oom);
+	j = parse(&ar, b.p, b.sz, &off, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL_FATAL(j->sz, 1);
+	CU_ASSERT_EQUAL(j->v[0].sz, 10000 * 2 + 10000 * 2);
+	CU_ASSERT_EQUAL(memcmp(j->v[0].s + 39996, "a\n\xc3\xa9", 4), 0);
+
 	/* 100 000 distinct keys, then the same with one repeated. */
 	arena_reset(&ar);
 	buf_reset(&b);
