@@ -108,7 +108,45 @@ test_utf8_exhaustive2(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/*
+ * The eight-bytes-at-a-time ASCII path: any byte at any offset of ASCII
+ * around it, and every case of the table at every offset from a word
+ * boundary with ASCII on both sides, decide as the byte loop does.
+ */
+static void
+test_utf8_offsets(void)
+{
+	char	 s[64];
+	size_t	 i, pos, pad, tail, sz;
+	int	 b, bad = 0;
+
+	for (pos = 0; pos < 24; pos++)
+		for (b = 0; b < 256; b++) {
+			memset(s, 'a', 24);
+			s[pos] = (char)b;
+			if (utf8_valid(s, 24) != (b >= 1 && b < 0x80))
+				bad++;
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sz = cases[i].sz ? cases[i].sz : strlen(cases[i].in);
+		for (pad = 0; pad < 16; pad++)
+			for (tail = 0; tail < 10; tail += 9) {
+				memset(s, 'x', sizeof(s));
+				memcpy(s + pad, cases[i].in, sz);
+				if (utf8_valid(s, pad + sz + tail) !=
+				    cases[i].ok) {
+					fprintf(stderr, "utf8 case %zu at %zu+%zu\n",
+					    i, pad, tail);
+					bad++;
+				}
+			}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 UNIT_SUITE("utf8",
     { "table", test_utf8_table },
     { "truncate", test_utf8_truncate },
-    { "exhaustive2", test_utf8_exhaustive2 })
+    { "exhaustive2", test_utf8_exhaustive2 },
+    { "offsets", test_utf8_offsets })
