@@ -382,7 +382,9 @@ member(struct buf *b, const char *name, const char *v)
 {
 	if (v == NULL || *v == '\0')
 		return;
-	buf_addf(b, ",\"%s\":\"", name);
+	buf_add(b, ",\"", 2);
+	buf_adds(b, name);
+	buf_add(b, "\":\"", 3);
 	json_esc(b, v, strlen(v));
 	buf_addc(b, '"');
 }
@@ -391,15 +393,25 @@ int
 journal_line(const struct req *r, const struct decision *d, time_t now,
     struct buf *b)
 {
+	/* The time's text, made once a second (per thread). */
+	static _Thread_local struct {
+		time_t	 t;
+		char	 ts[32];
+	}		 tc = { -1, "" };
 	struct tm	 tm;
-	char		 ts[32];
 
-	if (gmtime_r(&now, &tm) == NULL ||
-	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return 0;
+	if (tc.t != now || now == -1) {
+		if (gmtime_r(&now, &tm) == NULL ||
+		    strftime(tc.ts, sizeof(tc.ts), "%Y-%m-%dT%H:%M:%SZ",
+		    &tm) == 0) {
+			tc.t = -1;
+			return 0;
+		}
+		tc.t = now;
+	}
 	/* Appends, not a format: this runs on every sign-out. */
 	buf_adds(b, "{\"time\":\"");
-	buf_adds(b, ts);
+	buf_adds(b, tc.ts);
 	buf_adds(b, "\",\"event\":\"logout\"");
 	member(b, "client_id", d->client != NULL ? d->client->id : NULL);
 	member(b, "sub", d->sub);

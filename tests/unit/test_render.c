@@ -712,6 +712,24 @@ test_journal(void)
 	j = json_parse(&ar, out.p, out.sz - 1, &off, msg, sizeof(msg));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_PTR_NULL(json_get(j, "session"));
+	/* The time's text is kept for its second only, back or forth. */
+	{
+		static const time_t	 at[] = { 0, 1, 1, 0, 86400 };
+		static const char *const want[] = {
+		    "2027-01-15T08:00:00Z", "2027-01-15T08:00:01Z",
+		    "2027-01-15T08:00:01Z", "2027-01-15T08:00:00Z",
+		    "2027-01-16T08:00:00Z" };
+		char	 head[48];
+
+		for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+			buf_reset(&out);
+			CU_ASSERT_EQUAL_FATAL(journal_line(&r, &d,
+			    NOW + at[k], &out), 1);
+			snprintf(head, sizeof(head), "{\"time\":\"%s\",",
+			    want[k]);
+			CU_ASSERT_EQUAL(strncmp(out.p, head, strlen(head)), 0);
+		}
+	}
 	buf_free(&out);
 	arena_free(&ar);
 }
