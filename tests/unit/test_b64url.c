@@ -114,7 +114,50 @@ test_b64_roundtrip(void)
 	}
 }
 
+/*
+ * Any byte at any position of a 22-character string (five groups of
+ * four and a tail of two): outside the alphabet it is refused, inside
+ * it decodes as the byte-by-byte reading says.
+ */
+static void
+test_b64_every_position(void)
+{
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char	 in[16], out[16];
+	char		 enc[32], enc2[32], s[32];
+	size_t		 pos, sz, i;
+	int		 c, bad = 0, want;
+	unsigned	 v;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 53 + 7);
+	b64url_encode(in, sizeof(in), enc);
+	CU_ASSERT_EQUAL_FATAL(strlen(enc), 22);
+	for (pos = 0; pos < 22; pos++)
+		for (c = 1; c < 256; c++) {
+			memcpy(s, enc, 23);
+			s[pos] = (char)c;
+			want = strchr(alpha, c) != NULL;
+			/* The last character's low 4 bits are not data. */
+			if (want && pos == 21) {
+				v = (unsigned)(strchr(alpha, c) - alpha);
+				want = (v & 15) == 0;
+			}
+			if (b64url_decode(s, 22, out, sizeof(out), &sz) != want)
+				bad++;
+			else if (want) {
+				/* One spelling: encoding gives s back. */
+				b64url_encode(out, sz, enc2);
+				if (sz != 16 || memcmp(enc2, s, 23) != 0)
+					bad++;
+			}
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 UNIT_SUITE("b64url",
     { "decode", test_b64_decode },
     { "encode", test_b64_encode },
-    { "roundtrip", test_b64_roundtrip })
+    { "roundtrip", test_b64_roundtrip },
+    { "every byte at every position", test_b64_every_position })
