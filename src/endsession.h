@@ -817,9 +817,10 @@ void	 state_free(struct state *);
 /* Seconds between two error-log lines naming refused system calls. */
 #define SANDBOX_REPORT_SEC	60
 /*
- * Seconds a FastCGI connection may stay silent (SO_RCVTIMEO on each
- * accepted connection, main.c fcgi_accept): a local process that
- * connects and sends nothing frees the child after this.
+ * Seconds a FastCGI connection may go without a step (accepted, request
+ * read, answer finished; main.c wd_tick, a once-a-second timer): a local
+ * process that connects and sends nothing, or dribbles, frees the child
+ * after this (plus up to a second).
  */
 #define FCGI_RECV_TIMEOUT	10
 

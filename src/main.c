@@ -347,43 +347,91 @@ out:
 }
 
 /*
- * The next FastCGI request.  libfcgi reads without a timeout, so a
- * local process that connects and sends nothing (or part of a record)
- * would hold this child forever; and an AF_UNIX socket does not inherit
- * SO_RCVTIMEO from the listening one (TCP does).  So we accept on fd 0
- * ourselves, set FCGI_RECV_TIMEOUT on the connection and hand it to
- * libfcgi as an open one (ipcFd, keepConnection so that FCGX_Accept_r
- * does not close it first).  When reading the request fails (timeout,
- * torn record), libfcgi closes the connection and tries its own accept
- * on listen_sock -1, which fails at once: then accept the next one.
- * Returns FCGX_Accept_r's result, or -EINTR when a signal (SIGTERM,
- * SIGUSR1: libfcgi's shutdown) came while waiting.
+ * The receive timeout of a FastCGI connection, without a system call per
+ * request.  libfcgi reads without a timeout, so a local process that
+ * connects and sends nothing (or part of a record) would hold this child
+ * forever; and an AF_UNIX socket does not inherit SO_RCVTIMEO from the
+ * listening one, so it took a setsockopt per connection.  Instead a
+ * timer ticks once a second (SIGALRM, SA_RESTART: reads, writes and
+ * accept go on as if nothing happened), and the tick shuts down the
+ * connection being served when it has made no step for more than
+ * FCGI_RECV_TIMEOUT ticks: the read or write waiting on it fails, and
+ * libfcgi closes it.  A step is a new connection or a request read or
+ * finished.  The handler only reads these, and calls shutdown(2) (async-
+ * signal-safe); it runs on the one thread there is, so between libfcgi's
+ * close and wd_fd = -1 no other descriptor can take the number.
+ */
+static volatile sig_atomic_t	 wd_fd = -1;	/* the connection, or -1 */
+static volatile sig_atomic_t	 wd_step;	/* bumped at each step */
+
+static void
+wd_tick(int sig)
+{
+	static sig_atomic_t	 seen, ticks;
+	int			 saved = errno;
+
+	(void)sig;
+	if (wd_fd < 0 || wd_step != seen) {
+		seen = wd_step;
+		ticks = 0;
+	} else if (++ticks > FCGI_RECV_TIMEOUT) {
+		shutdown(wd_fd, SHUT_RDWR);
+		ticks = 0;
+	}
+	errno = saved;
+}
+
+/* Starts the tick; 0 when it cannot be had. */
+static int
+wd_start(void)
+{
+	struct sigaction	 sa;
+	struct itimerval	 it;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wd_tick;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) != 0)
+		return 0;
+	it.it_interval.tv_sec = 1;
+	it.it_interval.tv_usec = 0;
+	it.it_value = it.it_interval;
+	return setitimer(ITIMER_REAL, &it, NULL) == 0;
+}
+
+/*
+ * The next FastCGI request.  We accept on fd 0 ourselves, so that the
+ * tick knows the connection, and hand it to libfcgi as an open one
+ * (ipcFd, keepConnection so that FCGX_Accept_r does not close it first).
+ * When reading the request fails (timeout, torn record), libfcgi closes
+ * the connection and tries its own accept on listen_sock -1, which fails
+ * at once: then accept the next one.  Returns FCGX_Accept_r's result, or
+ * -EINTR when a signal (SIGTERM, SIGUSR1: libfcgi's shutdown) came while
+ * waiting.
  */
 static int
 fcgi_accept(FCGX_Request *rq)
 {
-	struct timeval	 tv;
 	int		 fd, rc;
 
 	for (;;) {
 		if (rq->ipcFd < 0) {
+			wd_fd = -1;
 			if ((fd = accept(0, NULL, NULL)) == -1) {
 				if (errno == ECONNABORTED || errno == EPROTO ||
 				    errno == EAGAIN)
 					continue;
 				return -errno;
 			}
-			tv.tv_sec = FCGI_RECV_TIMEOUT;
-			tv.tv_usec = 0;
-			if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-			    sizeof(tv)) != 0) {
-				close(fd);
-				continue;
-			}
 			rq->ipcFd = fd;
 			rq->keepConnection = 1;
+			wd_step++;
+			wd_fd = fd;
 		}
-		if ((rc = FCGX_Accept_r(rq)) >= 0)
+		rc = FCGX_Accept_r(rq);
+		wd_step++;
+		if (rc >= 0)
 			return rc;
 		/* The connection failed and is closed; not the listener. */
 		if (rq->ipcFd >= 0)
@@ -562,6 +610,12 @@ main(int argc, char *argv[])
 		if (!state_follow(st))
 			log_warnx("cannot follow the files with inotify: "
 			    "looking at each on every request");
+		if (!wd_start()) {
+			fprintf(stderr, "endsession: cannot start the timer of "
+			    "the FastCGI receive timeout: %s\n",
+			    strerror(errno));
+			goto out;
+		}
 		io.fcgi = &rq;
 		log_to(fcgi_log, &rq);
 		sb = sandbox_enter(&state_world(st)->conf, &why);
@@ -577,6 +631,7 @@ main(int argc, char *argv[])
 			if (sandbox_report(time(NULL), msg, sizeof(msg)))
 				log_warnx("%s", msg);
 			FCGX_Finish_r(&rq);
+			wd_step++;
 		}
 		FCGX_Free(&rq, 1);
 		rc = 0;

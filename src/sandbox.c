@@ -266,7 +266,7 @@ filter(const char **why)
 {
 	/*
 	 * The census's calls (tests/sandbox/census.txt), allowed with any
-	 * arguments; openat, mmap and setsockopt only with the arguments
+	 * arguments; openat and mmap only with the arguments
 	 * below.  Then a few the tests do not reach but libc takes on
 	 * rarer paths: memory (mremap, madvise, mprotect without
 	 * PROT_EXEC), abort (rt_sigprocmask, rt_sigaction, tgkill to
@@ -396,10 +396,6 @@ filter(const char **why)
 	RULE(ALLOW, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFD));
 	RULE(ALLOW, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL));
 	RULE(KILL, fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_SETFL));
-
-	/* The FastCGI read timeout on each accepted connection (main.c). */
-	RULE(ALLOW, setsockopt, 2, SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
-	    SCMP_A2(SCMP_CMP_EQ, SO_RCVTIMEO));
 
 	/* Signals: to ourselves only (abort, raise). */
 	RULE(ALLOW, kill, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid));

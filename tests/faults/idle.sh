@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # tests/faults/idle.sh - a local process that connects to the FastCGI
-# socket and then sends nothing (or a few bytes of a record) must not
-# hold a child forever: libfcgi reads without a timeout, so endsession
-# sets FCGI_RECV_TIMEOUT (src/endsession.h) as SO_RCVTIMEO on the
-# listening socket.  One spawn-fcgi child; while silent peers hold their
-# connections open, a normal request must still be answered by that same
-# child, and the child must still be alive afterwards.
+# socket and then sends nothing, a few bytes of a record, or a byte now
+# and then, must not hold a child forever: libfcgi reads without a
+# timeout, so endsession shuts down a connection that makes no step for
+# FCGI_RECV_TIMEOUT (src/endsession.h) seconds (main.c wd_tick, a
+# once-a-second timer).  One spawn-fcgi child; while such peers hold
+# their connections open, a normal request must still be answered by
+# that same child, and the child must still be alive afterwards.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
@@ -41,6 +42,18 @@ s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 if sys.argv[2] == "partial":
     s.send(b"\x01\x01\x00")	# 3 of a record header's 8 bytes
+if sys.argv[2] == "dribble":
+    # A byte every 2 s of a well-formed start: FCGI_BEGIN_REQUEST (role
+    # responder), then FCGI_PARAMS announcing 65535 bytes of content,
+    # which never all come: never silent for long, never done.
+    try:
+        for b in (b"\x01\x01\x00\x01\x00\x08\x00\x00"
+                  b"\x00\x01\x00\x00\x00\x00\x00\x00"
+                  b"\x01\x04\x00\x01\xff\xff\x00\x00" + b"a" * 100):
+            s.send(bytes([b]))
+            time.sleep(2)
+    except OSError:
+        pass
 time.sleep(int(sys.argv[3]) * 6)
 PY
 	HOLD+=($!)
@@ -70,6 +83,9 @@ served 1 "a peer connected and sent nothing"
 hold partial
 sleep 0.5
 served 1 "a peer sent 3 bytes of a record header and nothing more"
+hold dribble
+sleep 0.5
+served 1 "a peer sent a byte every 2 seconds"
 hold partial
 hold silent
 hold partial
