@@ -8,18 +8,24 @@
  *   -DHELLO_BODY=N   answer 200 with an N-byte HTML body instead
  *   -DHELLO_STDERR   also send one line on the FastCGI stderr stream,
  *                    which nginx writes to its error log
+ *   -DHELLO_FILE     answer with the bytes of the file $HELLO_FILE (a
+ *                    whole CGI response, headers included), read once
  */
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <fcgiapp.h>
 
+#if !defined(HELLO_FILE) && !defined(HELLO_BODY)
 static const char resp[] =
     "Status: 302 Found\r\n"
     "Location: https://rp.example/signed-out?state=s1\r\n"
     "Cache-Control: no-store\r\n"
     "Content-Length: 0\r\n"
     "\r\n";
+#endif
 
 int
 main(void)
@@ -33,8 +39,21 @@ main(void)
 	static char body[HELLO_BODY];
 	memset(body, 'x', sizeof(body));
 #endif
+#ifdef HELLO_FILE
+	static char file[65536];
+	size_t	 filesz;
+	FILE	*f;
+
+	if (getenv("HELLO_FILE") == NULL ||
+	    (f = fopen(getenv("HELLO_FILE"), "rb")) == NULL)
+		return 1;
+	filesz = fread(file, 1, sizeof(file), f);
+	fclose(f);
+#endif
 	while (FCGX_Accept_r(&rq) >= 0) {
-#ifdef HELLO_BODY
+#if defined(HELLO_FILE)
+		FCGX_PutStr(file, (int)filesz, rq.out);
+#elif defined(HELLO_BODY)
 		FCGX_FPrintF(rq.out, "Status: 200 OK\r\nContent-Type: text/html; "
 		    "charset=utf-8\r\nContent-Length: %d\r\n\r\n", HELLO_BODY);
 		FCGX_PutStr(body, (int)sizeof(body), rq.out);
