@@ -42,24 +42,43 @@ hexval(unsigned char c)
 static enum form_err
 decode(const char *in, size_t sz, char *out, size_t *outsz)
 {
-	size_t	 i, o = 0;
-	int	 hi, lo;
+	const char	*pct, *plus, *stop;
+	size_t		 i = 0, o = 0, run;
+	int		 hi, lo;
 
-	for (i = 0; i < sz; i++) {
-		if (in[i] == '+')
+	/*
+	 * Runs without '%' or '+' are copied whole (a hint is 900 such
+	 * bytes); memchr finds the next of each.
+	 */
+	pct = memchr(in, '%', sz);
+	plus = memchr(in, '+', sz);
+	while (i < sz) {
+		stop = in + sz;
+		if (pct != NULL && pct < stop)
+			stop = pct;
+		if (plus != NULL && plus < stop)
+			stop = plus;
+		run = (size_t)(stop - (in + i));
+		memcpy(out + o, in + i, run);
+		o += run;
+		i += run;
+		if (i == sz)
+			break;
+		if (in[i] == '+') {
 			out[o++] = ' ';
-		else if (in[i] != '%')
-			out[o++] = in[i];
-		else {
-			if (sz - i < 3 ||
-			    (hi = hexval((unsigned char)in[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)in[i + 2])) < 0)
-				return FORM_BAD_ESCAPE;
-			if (hi == 0 && lo == 0)
-				return FORM_NUL;
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
+			i++;
+			plus = memchr(in + i, '+', sz - i);
+			continue;
 		}
+		if (sz - i < 3 ||
+		    (hi = hexval((unsigned char)in[i + 1])) < 0 ||
+		    (lo = hexval((unsigned char)in[i + 2])) < 0)
+			return FORM_BAD_ESCAPE;
+		if (hi == 0 && lo == 0)
+			return FORM_NUL;
+		out[o++] = (char)(hi << 4 | lo);
+		i += 3;
+		pct = memchr(in + i, '%', sz - i);
 	}
 	if (!utf8_valid(out, o))
 		return memchr(out, '\0', o) != NULL ? FORM_NUL : FORM_BAD_UTF8;

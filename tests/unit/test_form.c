@@ -298,6 +298,77 @@ test_long_encoded_name(void)
 	arena_free(&ar);
 }
 
+/*
+ * The reference: a byte at a time, as the decoder read before it copied
+ * runs whole.  -1: refused (a bad escape, %00 or bad UTF-8).
+ */
+static int
+ref_decode(const char *in, size_t sz, char *out, size_t *outsz)
+{
+	static const char	 hex[] = "0123456789abcdef0123456789ABCDEF";
+	const char		*h, *l;
+	size_t			 i, o = 0;
+
+	for (i = 0; i < sz; i++) {
+		if (in[i] == '+')
+			out[o++] = ' ';
+		else if (in[i] != '%')
+			out[o++] = in[i];
+		else {
+			if (sz - i < 3 ||
+			    (h = memchr(hex, in[i + 1], 32)) == NULL ||
+			    (l = memchr(hex, in[i + 2], 32)) == NULL)
+				return -1;
+			out[o++] = (char)(((h - hex) % 16) << 4 |
+			    ((l - hex) % 16));
+			if (out[o - 1] == '\0')
+				return -1;
+			i += 2;
+		}
+	}
+	*outsz = o;
+	return utf8_valid(out, o) ? 0 : -1;
+}
+
+/*
+ * 20 000 random values of '%', '+', hex digits, other ASCII and UTF-8
+ * bytes, each decoded by form_parse and by the reference: the same
+ * verdict, and the same bytes when accepted.
+ */
+static void
+test_decode_random(void)
+{
+	static const char	 alpha[] = "%%%+++0aF2Bgz-_.~\xc3\xa9\x80";
+	struct arena		 ar = { NULL };
+	struct val		 v[P__MAX];
+	char			 val[48], q[64], want[48];
+	size_t			 n, k, wsz;
+	unsigned		 seed = 12345;
+	int			 r, bad = 0, i;
+	enum form_err		 e;
+
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % 40;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			val[k] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		/* No '&' or '=' in alpha: one pair, the state. */
+		memcpy(q, "state=", 6);
+		memcpy(q + 6, val, n);
+		r = ref_decode(val, n, want, &wsz);
+		arena_reset(&ar);
+		e = form_parse(&ar, q, 6 + n, LIM_QUERY_SZ, v);
+		if (r != 0 ? e == FORM_OK : (e != FORM_OK ||
+		    v[P_STATE].sz != wsz || (wsz > 0 &&
+		    memcmp(v[P_STATE].p, want, wsz) != 0)))
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	arena_free(&ar);
+}
+
 UNIT_SUITE("form",
 	{ "table", test_table },
 	{ "all known names", test_all_names },
@@ -306,4 +377,5 @@ UNIT_SUITE("form",
 	{ "value and input size limits", test_limits_size },
 	{ "value limit counts decoded bytes", test_value_limit_is_decoded },
 	{ "long encoded name", test_long_encoded_name },
+	{ "decoding against a byte-at-a-time reference", test_decode_random },
 )
