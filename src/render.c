@@ -235,6 +235,16 @@ body_length(struct buf *b, size_t start)
 	return 1;
 }
 
+/* Appends a fixed text body after the headers, with its length. */
+static int
+text_body(struct buf *b, const char *body)
+{
+	size_t	 start = b->sz;
+
+	buf_adds(b, body);
+	return !b->oom && body_length(b, start);
+}
+
 static int
 page(const struct world *w, const struct req *r, const struct decision *d,
     enum page pg, struct buf *b)
@@ -321,11 +331,9 @@ render(const struct world *w, const struct req *r, const struct decision *d,
 		    "Allow: GET, POST\r\n"
 		    "Cache-Control: no-store\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
-		    "X-Content-Type-Options: nosniff\r\n"
-		    "Content-Length: 37\r\n"
-		    "\r\n"
-		    "Method not allowed: use GET or POST.\n");
-		return !b->oom;
+		    "X-Content-Type-Options: nosniff\r\n");
+		return text_body(b, "Method not allowed: use GET or POST.\n") &&
+		    !b->oom;
 	case OUT_REDIRECT:
 		buf_adds(b, r->method == M_POST ? "Status: 303 See Other\r\n" :
 		    "Status: 302 Found\r\n");
@@ -370,11 +378,9 @@ render_500(struct buf *b)
 	buf_adds(b, "Status: 500 Internal Server Error\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "Content-Length: 70\r\n"
-	    "\r\n"
-	    "The sign-out service is not working right now. Nobody was "
-	    "signed out.\n");
+	    "X-Content-Type-Options: nosniff\r\n");
+	text_body(b, "The sign-out service is not working right now. Nobody "
+	    "was signed out.\n");
 }
 
 static void
