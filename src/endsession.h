@@ -802,6 +802,17 @@ int		 state_refresh(struct state *);
  * state_refresh then stats every file every time, as without it.
  */
 int		 state_follow(struct state *);
+/*
+ * Whether the journal at path may have been rotated, removed or replaced
+ * since the last call, so that a writer holding it open must look (stat)
+ * before its next line: 0 only while state_follow watches that very name
+ * and no event named it since the last call; 1 once a second regardless
+ * (now), and always without inotify.  An event that comes between the
+ * last state_refresh and a write is seen by the next request; the
+ * notifier reads a file renamed away for a second more for that reason.
+ */
+int		 state_journal_moved(struct state *, const char *path,
+		    time_t now);
 void	 state_free(struct state *);
 
 /* ------------------------------------------------------------- sandbox.c */

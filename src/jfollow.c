@@ -11,9 +11,9 @@
  * The end of a rotated file is only trusted after the rename was seen:
  * a line appended between our last read and the stat that shows the new
  * file would otherwise be skipped.  And a writer may still hold the old
- * file for a moment (the endpoint checks the path before each write, so
- * only a write already under way lands there), so while following we
- * keep reading it for settle_ms after the rename was seen.
+ * file for a moment (the endpoint learns of the rename before its next
+ * request, so only a request already under way writes there), so while
+ * following we keep reading it for settle_ms after the rename was seen.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>

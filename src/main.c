@@ -29,6 +29,7 @@
 /* Where a request's bytes come from and go to: CGI or FastCGI. */
 struct io {
 	FCGX_Request	*fcgi;		/* NULL in CGI mode */
+	struct state	*st;		/* NULL: stat the journal each time */
 	time_t		 note_sec;	/* when a rejection was last logged */
 	unsigned	 note_dropped;	/* rejections not logged since */
 };
@@ -162,6 +163,9 @@ content_length(const char *v)
  * sign-out cost about twice the write).  It is opened again when the
  * configuration names another file, when the path no longer leads to
  * the file we hold (rotated, removed, replaced) and after a failed write.
+ * Whether the path still leads there is a stat, but only when inotify
+ * saw the journal's name change (state_journal_moved), once a second,
+ * or in CGI: most sign-outs make one system call for it, the write.
  */
 static struct {
 	int		 fd;
@@ -180,15 +184,19 @@ journal_close(void)
 	jr.path = NULL;
 }
 
-/* 1 when jr holds the file that path leads to now. */
+/*
+ * 1 when jr holds the file that path leads to now; without look, when
+ * it holds the file that path led to when it was opened.
+ */
 static int
-journal_current(const char *path)
+journal_current(const char *path, int look)
 {
 	struct stat	 sb;
 
-	return jr.fd != -1 && strcmp(jr.path, path) == 0 &&
-	    stat(path, &sb) == 0 && sb.st_dev == jr.dev &&
-	    sb.st_ino == jr.ino;
+	if (jr.fd == -1 || strcmp(jr.path, path) != 0)
+		return 0;
+	return !look || (stat(path, &sb) == 0 && sb.st_dev == jr.dev &&
+	    sb.st_ino == jr.ino);
 }
 
 /*
@@ -196,14 +204,14 @@ journal_current(const char *path)
  * Returns 1 when the whole line was written.
  */
 static int
-journal(const char *path, const struct buf *line)
+journal(const char *path, const struct buf *line, int look)
 {
 	struct stat	 sb;
 	ssize_t		 n;
 
 	if (path == NULL)
 		return 0;
-	if (!journal_current(path)) {
+	if (!journal_current(path, look)) {
 		journal_close();
 		if ((jr.fd = open(path, JOURNAL_OFLAGS, JOURNAL_MODE)) == -1) {
 			log_warnx("journal %s: %s", path, strerror(errno));
@@ -305,7 +313,9 @@ serve(struct io *io, const struct world *w, struct buf *out, char *body)
 		 * Set-Cookie), so that the customer can try again and no
 		 * website stays signed in unknown to anyone.
 		 */
-		if ((line.sz == 0 || !journal(w->conf.journal, &line)) &&
+		if ((line.sz == 0 || !journal(w->conf.journal, &line,
+		    io->st == NULL ||
+		    state_journal_moved(io->st, w->conf.journal, now))) &&
 		    w->conf.signing_key != NULL) {
 			d.out = OUT_ERROR;
 			d.why = WHY_UNRECORDED;
@@ -617,6 +627,7 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		io.fcgi = &rq;
+		io.st = st;
 		log_to(fcgi_log, &rq);
 		sb = sandbox_enter(&state_world(st)->conf, &why);
 		while ((a = fcgi_accept(&rq)) >= 0) {

@@ -51,7 +51,7 @@ enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
  * watched symbolic link counts every name (a link swapped further up,
  * as Kubernetes does with ..data, names something else).
  */
-#define FOLLOW_MAX	(2 * W__MAX)
+#define FOLLOW_MAX	(2 * (W__MAX + 1))
 struct follow {
 	int		 fd;		/* -1: stat on every request */
 	int		 dirty;		/* a watched name changed: stat */
@@ -61,8 +61,16 @@ struct follow {
 	struct {
 		int	 wd;
 		char	*name;		/* NULL: any name in that folder */
+		int	 journal;	/* names the journal, not a file read */
 	}		 in[FOLLOW_MAX];
 	size_t		 n;
+	/*
+	 * The journal's name, watched so that the writer need not stat it
+	 * before each line to notice a rotation (NULL: not watched).
+	 */
+	char		*jpath;
+	int		 jmoved;	/* an event named it since last asked */
+	time_t		 jswept;	/* the second it was last said stale */
 };
 
 struct state {
@@ -243,8 +251,10 @@ follow_stop(struct follow *f)
 		free(f->paths[i]);
 		f->paths[i] = NULL;
 	}
+	free(f->jpath);
+	f->jpath = NULL;
 	f->n = 0;
-	f->dirty = f->lost = 0;
+	f->dirty = f->lost = f->jmoved = 0;
 }
 
 void
@@ -276,7 +286,7 @@ watched_path(const struct conf *c, size_t i)
  * name when any is set).  Returns 0 when it cannot.
  */
 static int
-follow_add(struct follow *f, const char *path, int any)
+follow_add(struct follow *f, const char *path, int any, int journal)
 {
 	/*
 	 * Not IN_MODIFY: a writer is done when it closes (and the journal,
@@ -301,10 +311,46 @@ follow_add(struct follow *f, const char *path, int any)
 		return 0;
 	f->in[f->n].wd = wd;
 	f->in[f->n].name = NULL;
+	f->in[f->n].journal = journal;
 	if (!any && (f->in[f->n].name = strdup(name)) == NULL)
 		return 0;
 	f->n++;
 	return 1;
+}
+
+/*
+ * Watches the journal's name too (its folder, and its target's when it
+ * is a symbolic link).  Not being able to is no failure: the writer then
+ * stats the journal before each line, as without inotify.
+ */
+static void
+follow_journal(struct follow *f, const char *path)
+{
+	struct stat	 sb;
+	char		*real;
+	size_t		 n0 = f->n, i;
+	int		 link, ok;
+
+	if (path == NULL)
+		return;
+	link = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+	ok = follow_add(f, path, link, 1);
+	if (ok && link) {
+		real = realpath(path, NULL);
+		ok = real != NULL && follow_add(f, real, 0, 1);
+		free(real);
+	}
+	if (ok && (f->jpath = strdup(path)) != NULL) {
+		f->jmoved = 1;
+		return;
+	}
+	/*
+	 * Undo what was added (a watch on a folder also watched for another
+	 * file stays: inotify_rm_watch would end that one too).
+	 */
+	for (i = n0; i < f->n; i++)
+		free(f->in[i].name);
+	f->n = n0;
 }
 
 int
@@ -325,16 +371,17 @@ state_follow(struct state *st)
 		    (f->paths[i] = strdup(path)) == NULL)
 			goto fail;
 		link = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
-		if (!follow_add(f, path, link))
+		if (!follow_add(f, path, link, 0))
 			goto fail;
 		if (link) {
 			real = realpath(path, NULL);
-			ok = real != NULL && follow_add(f, real, 0);
+			ok = real != NULL && follow_add(f, real, 0, 0);
 			free(real);
 			if (!ok)
 				goto fail;
 		}
 	}
+	follow_journal(f, st->world.conf.journal);
 	/* Whatever changed since the files were loaded is looked at now. */
 	f->dirty = 1;
 	return 1;
@@ -362,7 +409,7 @@ follow_drain(struct follow *f)
 	/* A folder that never rests must not hold the request: look. */
 	while ((n = read(f->fd, u.b, sizeof(u.b))) > 0) {
 		if (++reads > 8) {
-			f->dirty = 1;
+			f->dirty = f->jmoved = 1;
 			return;
 		}
 		last = (size_t)n < sizeof(u.b) - sizeof(*ev) - NAME_MAX - 1;
@@ -376,12 +423,16 @@ follow_drain(struct follow *f)
 				continue;
 			}
 			if (ev->mask & IN_Q_OVERFLOW)
-				f->dirty = 1;
+				f->dirty = f->jmoved = 1;
 			for (i = 0; i < f->n; i++)
 				if (f->in[i].wd == ev->wd &&
 				    (f->in[i].name == NULL || (ev->len > 0 &&
-				    strcmp(ev->name, f->in[i].name) == 0)))
-					f->dirty = 1;
+				    strcmp(ev->name, f->in[i].name) == 0))) {
+					if (f->in[i].journal)
+						f->jmoved = 1;
+					else
+						f->dirty = 1;
+				}
 		}
 		/* Room was left: the queue was empty then; no second read. */
 		if (last)
@@ -418,6 +469,20 @@ follow_due(struct state *st)
 	f->dirty = 0;
 	f->swept = now;
 	return 1;
+}
+
+int
+state_journal_moved(struct state *st, const char *path, time_t now)
+{
+	struct follow	*f = &st->fol;
+
+	if (f->fd < 0 || f->jpath == NULL || path == NULL ||
+	    strcmp(path, f->jpath) != 0 || f->jmoved || now != f->jswept) {
+		f->jmoved = 0;
+		f->jswept = now;
+		return 1;
+	}
+	return 0;
 }
 
 /* After a reload: a configuration that names other files stops following. */
