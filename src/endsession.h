@@ -97,7 +97,10 @@ void	 buf_free(struct buf *);
 /*
  * A bump allocator.  Everything allocated from it goes at once with
  * arena_reset (keeps the first chunk for reuse) or arena_free.
- * Allocations are 16-byte aligned; NULL on failure or overflow.
+ * Allocations are 16-byte aligned; NULL on failure or overflow.  Under
+ * AddressSanitizer what a chunk has not handed out is poisoned (a kept
+ * chunk again after a reset), so reading past an allocation, or through
+ * a pointer kept from before a reset, is still caught.
  */
 struct arena {
 	struct arena_chunk *head;
@@ -354,6 +357,15 @@ struct req {
  */
 int	 req_parse(struct req *r, const struct http_in *in,
 	    const char *sid_cookie);
+/*
+ * For a process that serves request after request: req_parse_next is
+ * req_parse into an r that was zeroed once and since left by req_reset,
+ * which ends a request but keeps its arena's first chunk for the next
+ * one (no malloc per request).  req_free still frees it all.
+ */
+int	 req_parse_next(struct req *r, const struct http_in *in,
+	    const char *sid_cookie);
+void	 req_reset(struct req *);
 void	 req_free(struct req *);
 
 /* ---------------------------------------------------------------- conf.c */

@@ -30,6 +30,9 @@
 struct io {
 	FCGX_Request	*fcgi;		/* NULL in CGI mode */
 	struct state	*st;		/* NULL: stat the journal each time */
+	/* Kept from request to request, so that one mallocs nothing. */
+	struct req	 r;		/* its arena (req_reset) */
+	struct buf	 line;		/* the journal line */
 	time_t		 note_sec;	/* when a rejection was last logged */
 	unsigned	 note_dropped;	/* rejections not logged since */
 };
@@ -260,15 +263,16 @@ nonce_take(unsigned char out[NONCE_SZ])
 
 /*
  * Serves one request: gather, parse, decide, render, journal, write.
- * out and body are reused from request to request.
+ * out, body, the request (its arena) and the journal line are reused from
+ * request to request.
  */
 static void
 serve(struct io *io, const struct world *w, struct buf *out, char *body)
 {
 	struct http_in	 in;
-	struct req	 r;
+	struct req	*r = &io->r;
 	struct decision	 d;
-	struct buf	 line = { NULL, 0, 0, 0 };
+	struct buf	*line = &io->line;
 	struct buf	 note = { NULL, 0, 0, 0 };
 	unsigned char	 nonce[NONCE_SZ];
 	const char	*clen;
@@ -291,21 +295,21 @@ serve(struct io *io, const struct world *w, struct buf *out, char *body)
 	}
 
 	buf_reset(out);
-	if (!req_parse(&r, &in, w->conf.sid_cookie)) {
+	if (!req_parse_next(r, &in, w->conf.sid_cookie)) {
 		render_500(out);
 		goto out;
 	}
-	decide(w, &r, now, &r.ar, &d);
-	if (!render(w, &r, &d, out)) {
+	decide(w, r, now, &r->ar, &d);
+	if (!render(w, r, &d, out)) {
 		/* Nothing was sent: nobody is signed out. */
 		log_warnx("cannot render the response");
 		render_500(out);
 		goto out;
 	}
 	if (d.signout && w->conf.journal != NULL) {
-		if (!journal_line(&r, &d, now, &line)) {
+		if (!journal_line(r, &d, now, line)) {
 			log_warnx("cannot format the journal line");
-			buf_reset(&line);
+			buf_reset(line);
 		}
 		/*
 		 * With notifications on the journal is their queue: a
@@ -313,7 +317,7 @@ serve(struct io *io, const struct world *w, struct buf *out, char *body)
 		 * Set-Cookie), so that the customer can try again and no
 		 * website stays signed in unknown to anyone.
 		 */
-		if ((line.sz == 0 || !journal(w->conf.journal, &line,
+		if ((line->sz == 0 || !journal(w->conf.journal, line,
 		    io->st == NULL ||
 		    state_journal_moved(io->st, w->conf.journal, now))) &&
 		    w->conf.signing_key != NULL) {
@@ -321,7 +325,7 @@ serve(struct io *io, const struct world *w, struct buf *out, char *body)
 			d.why = WHY_UNRECORDED;
 			d.signout = 0;
 			buf_reset(out);
-			if (!render(w, &r, &d, out))
+			if (!render(w, r, &d, out))
 				render_500(out);
 		}
 	}
@@ -351,9 +355,9 @@ serve(struct io *io, const struct world *w, struct buf *out, char *body)
 out:
 	if (!io_write(io, out->p, out->sz) && io->fcgi != NULL)
 		fprintf(stderr, "endsession: client gone\n");
-	buf_free(&line);
+	buf_reset(line);
 	buf_free(&note);
-	req_free(&r);
+	req_reset(r);
 }
 
 /*
@@ -649,6 +653,8 @@ main(int argc, char *argv[])
 	}
 	journal_close();
 out:
+	req_free(&io.r);
+	buf_free(&io.line);
 	state_free(st);
 	buf_free(&out);
 	free(body);

@@ -246,11 +246,36 @@ action_of(const char *sn)
 int
 req_parse(struct req *r, const struct http_in *in, const char *sid_cookie)
 {
+	memset(r, 0, sizeof(*r));
+	return req_parse_next(r, in, sid_cookie);
+}
+
+/* Zeroes r but for its arena. */
+static void
+req_zero(struct req *r)
+{
+	struct arena	 ar = r->ar;
+
+	memset(r, 0, sizeof(*r));
+	r->ar = ar;
+}
+
+void
+req_reset(struct req *r)
+{
+	arena_reset(&r->ar);
+	req_zero(r);
+}
+
+int
+req_parse_next(struct req *r, const struct http_in *in,
+    const char *sid_cookie)
+{
 	const char	*cv = NULL;
 	size_t		 cvsz = 0;
 	int		 many = 0;
 
-	memset(r, 0, sizeof(*r));
+	req_zero(r);
 	r->action = "?";
 	/*
 	 * A shell that only sets QUERY_STRING (design.md 1) sends no

@@ -14,6 +14,22 @@
 
 #include "endsession.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define AR_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AR_ASAN	1
+#endif
+#endif
+#ifdef AR_ASAN
+#include <sanitizer/asan_interface.h>
+#define AR_POISON(p, n)		ASAN_POISON_MEMORY_REGION((p), (n))
+#define AR_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define AR_POISON(p, n)		((void)(p), (void)(n))
+#define AR_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
 /* ------------------------------------------------------------------ buf */
 
 static int
@@ -143,8 +159,10 @@ arena_alloc(struct arena *a, size_t sz)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		AR_POISON(c->data, cap);
 	}
 	c->used += need;
+	AR_UNPOISON(c->data + c->used - need, sz);
 	return c->data + c->used - need;
 }
 
@@ -199,11 +217,15 @@ arena_reset(struct arena *a)
 		next = c->next;
 		if (next == NULL && c->cap == ARENA_CHUNK)
 			keep = c;
-		else
+		else {
+			AR_UNPOISON(c->data, c->cap);
 			free(c);
+		}
 	}
-	if (keep != NULL)
+	if (keep != NULL) {
 		keep->used = 0;
+		AR_POISON(keep->data, keep->cap);
+	}
 	a->head = keep;
 }
 
@@ -214,6 +236,7 @@ arena_free(struct arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
+		AR_UNPOISON(c->data, c->cap);
 		free(c);
 	}
 	a->head = NULL;

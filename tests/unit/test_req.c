@@ -9,6 +9,17 @@
 #include "unit.h"
 #include "endsession.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define T_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_ASAN	1
+#endif
+#endif
+#ifdef T_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #define FORM_CT	"application/x-www-form-urlencoded"
 
 struct method_case {
@@ -454,6 +465,88 @@ test_sec_fetch_site(void)
 	}
 }
 
+/*
+ * A FastCGI process parses request after request into one struct req:
+ * each request sees only its own values, the arena keeps one chunk
+ * (the same memory, no malloc), and under AddressSanitizer what the
+ * previous request held is poisoned.
+ */
+static void
+test_reuse(void)
+{
+	static const char *const q[] = {
+		"client_id=a&state=one&ui_locales=sv",
+		"post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fx",
+		"state=%zz",
+		"client_id=b",
+	};
+	struct http_in	 in;
+	struct req	 r;
+	struct arena_chunk *first = NULL;
+	const char	*was = NULL;
+	size_t		 i, sz = 0;
+
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < 2 * sizeof(q) / sizeof(q[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.method = "GET";
+		in.query = q[i % 4];
+		in.remote_addr = "192.0.2.1";
+		CU_ASSERT_EQUAL_FATAL(req_parse_next(&r, &in, NULL), 1);
+		switch (i % 4) {
+		case 0:
+			CU_ASSERT_STRING_EQUAL(r.p[P_CLIENT_ID].p, "a");
+			CU_ASSERT_STRING_EQUAL(r.p[P_STATE].p, "one");
+			CU_ASSERT_EQUAL(r.err, REQ_OK);
+			break;
+		case 1:
+			CU_ASSERT_PTR_NULL(r.p[P_CLIENT_ID].p);
+			CU_ASSERT_PTR_NULL(r.p[P_STATE].p);
+			CU_ASSERT_STRING_EQUAL(r.p[P_LOGOUT_URI].p,
+			    "https://rp.example/x");
+			break;
+		case 2:
+			CU_ASSERT_EQUAL(r.err, REQ_FORM);
+			CU_ASSERT_PTR_NULL(r.p[P_LOGOUT_URI].p);
+			break;
+		case 3:
+			CU_ASSERT_EQUAL(r.err, REQ_OK);
+			CU_ASSERT_EQUAL(r.form_err, FORM_OK);
+			CU_ASSERT_STRING_EQUAL(r.p[P_CLIENT_ID].p, "b");
+			break;
+		}
+		CU_ASSERT_STRING_EQUAL(r.remote_addr, "192.0.2.1");
+		if (first == NULL) {
+			first = r.ar.head;
+			sz = arena_size(&r.ar);
+		}
+		/* The same chunk every time: nothing allocated. */
+		CU_ASSERT_PTR_EQUAL(r.ar.head, first);
+		CU_ASSERT_EQUAL(arena_size(&r.ar), sz);
+		was = r.remote_addr;
+		req_reset(&r);
+		CU_ASSERT_PTR_NULL(r.p[P_CLIENT_ID].p);
+		CU_ASSERT_PTR_NULL(r.remote_addr);
+#ifdef T_ASAN
+		CU_ASSERT(__asan_address_is_poisoned(was));
+#else
+		(void)was;
+#endif
+	}
+	/* A request that needed more than a chunk gives the rest back. */
+	memset(&in, 0, sizeof(in));
+	in.method = "GET";
+	in.query = q[0];
+	CU_ASSERT_EQUAL_FATAL(req_parse_next(&r, &in, NULL), 1);
+	CU_ASSERT_PTR_NOT_NULL(arena_alloc(&r.ar, 40000));
+	CU_ASSERT(arena_size(&r.ar) > sz);
+	req_reset(&r);
+	CU_ASSERT_PTR_EQUAL(r.ar.head, first);
+	CU_ASSERT_EQUAL(arena_size(&r.ar), sz);
+	req_free(&r);
+	CU_ASSERT_PTR_NULL(r.ar.head);
+}
+
 UNIT_SUITE("req",
 	{ "methods and content types", test_methods },
 	{ "form errors", test_form_errors },
@@ -465,4 +558,5 @@ UNIT_SUITE("req",
 	{ "sid cookie", test_cookies },
 	{ "form action", test_action },
 	{ "Sec-Fetch-Site", test_sec_fetch_site },
+	{ "one struct req for request after request", test_reuse },
 )
