@@ -110,30 +110,59 @@ headers(struct buf *b, const char *name, const char *v)
 	return put_header(b, name, v, strlen(v));
 }
 
+/*
+ * A header whose value is built in place (no buffer of its own): begin
+ * writes "Name: " and says where the value starts; end checks the value
+ * as put_header does, then ends the line, or takes the header back.
+ */
+static size_t
+header_begin(struct buf *b, const char *name)
+{
+	buf_adds(b, name);
+	buf_add(b, ": ", 2);
+	return b->sz;
+}
+
+static int
+header_end(struct buf *b, size_t vstart, size_t start)
+{
+	size_t	 i;
+
+	if (b->oom)
+		return 0;
+	for (i = vstart; i < b->sz; i++)
+		if (b->p[i] == '\r' || b->p[i] == '\n' || b->p[i] == '\0') {
+			b->sz = start;
+			b->p[start] = '\0';
+			return 0;
+		}
+	buf_add(b, "\r\n", 2);
+	return !b->oom;
+}
+
 /* Expires each configured session cookie (RFC 6265 section 4.1.2). */
 static int
 expiring_cookies(const struct conf *c, struct buf *b)
 {
-	struct buf	 v = { NULL, 0, 0, 0 };
-	size_t		 i;
-	int		 host, ok = 1;
+	size_t	 i, start, v;
+	int	 host, ok = 1;
 
 	for (i = 0; ok && i < c->session_cookiesz; i++) {
-		buf_reset(&v);
+		start = b->sz;
+		v = header_begin(b, "Set-Cookie");
 		/* __Host- cookies: Path=/ and no Domain (RFC 6265bis 4.1.3.2). */
 		host = strncmp(c->session_cookies[i], "__Host-", 7) == 0;
-		buf_adds(&v, c->session_cookies[i]);
-		buf_adds(&v, "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 "
+		buf_adds(b, c->session_cookies[i]);
+		buf_adds(b, "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 "
 		    "GMT; Path=");
-		buf_adds(&v, host ? "/" : c->cookie_path);
+		buf_adds(b, host ? "/" : c->cookie_path);
 		if (!host && c->cookie_domain != NULL) {
-			buf_adds(&v, "; Domain=");
-			buf_adds(&v, c->cookie_domain);
+			buf_adds(b, "; Domain=");
+			buf_adds(b, c->cookie_domain);
 		}
-		buf_adds(&v, "; Secure; HttpOnly; SameSite=Lax");
-		ok = !v.oom && put_header(b, "Set-Cookie", v.p, v.sz);
+		buf_adds(b, "; Secure; HttpOnly; SameSite=Lax");
+		ok = header_end(b, v, start);
 	}
-	buf_free(&v);
 	return ok;
 }
 
@@ -144,23 +173,21 @@ expiring_cookies(const struct conf *c, struct buf *b)
 static int
 location(const struct val *state, const struct redir *rd, struct buf *b)
 {
-	struct buf	 v = { NULL, 0, 0, 0 };
-	char		 last;
-	int		 ok;
+	size_t	 start = b->sz, v;
+	char	 last;
 
-	buf_add(&v, rd->uri, rd->sz);
+	v = header_begin(b, "Location");
+	buf_add(b, rd->uri, rd->sz);
 	if (state->p != NULL) {
 		last = rd->uri[rd->sz - 1];
 		if (memchr(rd->uri, '?', rd->sz) == NULL)
-			buf_addc(&v, '?');
+			buf_addc(b, '?');
 		else if (last != '?' && last != '&')
-			buf_addc(&v, '&');
-		buf_adds(&v, "state=");
-		url_esc(&v, state->p, state->sz);
+			buf_addc(b, '&');
+		buf_adds(b, "state=");
+		url_esc(b, state->p, state->sz);
 	}
-	ok = !v.oom && put_header(b, "Location", v.p, v.sz);
-	buf_free(&v);
-	return ok;
+	return header_end(b, v, start);
 }
 
 /*

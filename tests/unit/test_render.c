@@ -376,6 +376,46 @@ test_cookies(void)
 	req_free(&r);
 }
 
+/*
+ * A header value is checked where it is built: a line break in what
+ * configuration gives (conf.c refuses it; render does not rely on that)
+ * fails the response instead of adding a header, for the first cookie
+ * and for a later one, with or without a Location before it.
+ */
+static void
+test_header_break(void)
+{
+	static const char *const bad[] = {
+		"/a\r\nX-Evil: 1", "/a\nX-Evil: 1", "/a\rX-Evil: 1"
+	};
+	struct req	 r;
+	struct decision	 d;
+	struct buf	 out;
+	char		*keep;
+	size_t		 i;
+	int		 plru;
+
+	setup();
+	keep = st_dom.conf.cookie_path;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (plru = 0; plru < 2; plru++) {
+			st_dom.conf.cookie_path = (char *)bad[i];
+			CU_ASSERT_EQUAL(respond(&st_dom, "GET", !plru ?
+			    "id_token_hint=%H" : "id_token_hint=%H&"
+			    "post_logout_redirect_uri=" URI1, &r, &d, &out), 0);
+			CU_ASSERT_PTR_NULL(strstr(out.p != NULL ? out.p : "",
+			    "X-Evil"));
+			buf_free(&out);
+			req_free(&r);
+		}
+	st_dom.conf.cookie_path = keep;
+	/* And the same world renders again once mended. */
+	CU_ASSERT_EQUAL(respond(&st_dom, "GET", "id_token_hint=%H", &r, &d,
+	    &out), 1);
+	buf_free(&out);
+	req_free(&r);
+}
+
 struct page_case {
 	const char	*method;
 	const char	*params;
@@ -750,6 +790,7 @@ UNIT_SUITE("render",
 	{ "Location and status of R", test_location },
 	{ "90 punctuation characters of state", test_state_roundtrip },
 	{ "Set-Cookie lines", test_cookies },
+	{ "a line break in a header value", test_header_break },
 	{ "HTML pages: security headers", test_pages },
 	{ "confirmation page", test_confirm_page },
 	{ "line breaks in fields: NAME_b64", test_confirm_b64 },
