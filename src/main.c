@@ -248,12 +248,22 @@ static int
 nonce_take(unsigned char out[NONCE_SZ])
 {
 	static unsigned char	 pool[64 * NONCE_SZ];
-	static size_t		 left;
+	static size_t		 left;	/* unused, at the start of pool */
+	size_t			 got = 0;
+	ssize_t			 n;
 
-	if (left == 0) {
-		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool))
+	/*
+	 * More than 256 bytes may come back short when a signal lands
+	 * (the receive timeout's tick, inotify's SIGIO): ask for the rest.
+	 */
+	while (left == 0 && got < sizeof(pool)) {
+		n = getrandom(pool + got, sizeof(pool) - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return 0;
-		left = sizeof(pool);
+		if ((got += (size_t)n) == sizeof(pool))
+			left = sizeof(pool);
 	}
 	left -= NONCE_SZ;
 	memcpy(out, pool + left, NONCE_SZ);

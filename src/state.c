@@ -6,15 +6,18 @@
  *
  * How a change is noticed: by stat (device, inode, size, mtime, ctime) of
  * each file.  A FastCGI process that follows its files (state_follow)
- * asks inotify first, so that a request with nothing changed costs one
- * read instead of a stat per file; any event for a watched name, and
- * once a second regardless, it stats as before.
+ * asks inotify first, so that a request with nothing changed costs no
+ * system call instead of a stat per file: the queue raises SIGIO when an
+ * event comes (O_ASYNC) and only then is it read; any event for a
+ * watched name, and once a second regardless, it stats as before.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,7 @@ enum watched { W_CONF, W_CLIENTS, W_JWKS, W_SECRET, W__MAX };
 struct follow {
 	int		 fd;		/* -1: stat on every request */
 	int		 dirty;		/* a watched name changed: stat */
+	int		 async;		/* SIGIO says when to read fd */
 	int		 lost;		/* a watched folder is gone */
 	time_t		 swept;		/* the last stat of every file */
 	char		*paths[W__MAX];	/* the paths followed */
@@ -254,7 +258,7 @@ follow_stop(struct follow *f)
 	free(f->jpath);
 	f->jpath = NULL;
 	f->n = 0;
-	f->dirty = f->lost = f->jmoved = 0;
+	f->dirty = f->lost = f->jmoved = f->async = 0;
 }
 
 void
@@ -279,6 +283,45 @@ watched_path(const struct conf *c, size_t i)
 		if (files[k].w == (enum watched)i)
 			return file_path(c, &files[k]);
 	return NULL;
+}
+
+/*
+ * Set by SIGIO when inotify queued an event (and at the start, and when
+ * a read left events behind): the queue is read only then.  Cleared
+ * before the read, so that an event queued during it raises it again.
+ * An event merged into one still queued raises no signal, but is read
+ * with it.
+ */
+static volatile sig_atomic_t	 follow_kick = 1;
+
+static void
+follow_sigio(int sig)
+{
+	(void)sig;
+	follow_kick = 1;
+}
+
+/*
+ * Makes inotify raise SIGIO at each event.  SA_RESTART, as the FastCGI
+ * receive timeout's SIGALRM: the accept, reads and writes it lands in go
+ * on (no socket has a receive timeout, which would turn them into EINTR).
+ * Returns 0 when it cannot; the queue is then read on every request.
+ */
+static int
+follow_async(int fd)
+{
+	struct sigaction	 sa;
+	int			 fl;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = follow_sigio;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	follow_kick = 1;
+	return sigaction(SIGIO, &sa, NULL) == 0 &&
+	    fcntl(fd, F_SETOWN, getpid()) == 0 &&
+	    (fl = fcntl(fd, F_GETFL)) != -1 &&
+	    fcntl(fd, F_SETFL, fl | O_ASYNC) == 0;
 }
 
 /*
@@ -366,6 +409,7 @@ state_follow(struct state *st)
 	follow_stop(f);
 	if ((f->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
 		return 0;
+	f->async = follow_async(f->fd);
 	for (i = 0; i < W__MAX; i++) {
 		if ((path = watched_path(&st->world.conf, i)) == NULL ||
 		    (f->paths[i] = strdup(path)) == NULL)
@@ -406,10 +450,16 @@ follow_drain(struct follow *f)
 	size_t			 off, i;
 	int			 reads = 0, last;
 
+	if (f->async) {
+		if (!follow_kick)
+			return;
+		follow_kick = 0;
+	}
 	/* A folder that never rests must not hold the request: look. */
 	while ((n = read(f->fd, u.b, sizeof(u.b))) > 0) {
 		if (++reads > 8) {
 			f->dirty = f->jmoved = 1;
+			follow_kick = 1;	/* more to read next time */
 			return;
 		}
 		last = (size_t)n < sizeof(u.b) - sizeof(*ev) - NAME_MAX - 1;
@@ -438,7 +488,9 @@ follow_drain(struct follow *f)
 		if (last)
 			return;
 	}
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
+	if (n == -1 && errno == EINTR)
+		follow_kick = 1;
+	else if (n == -1 && errno != EAGAIN)
 		f->lost = 1;
 }
 

@@ -7,7 +7,8 @@
 # file on every request), a watched folder removed (the same); a change
 # that inotify does not report (through a hard link in another folder)
 # within a second.  And the point of it: requests with nothing changed
-# stat none of the files (strace).  One child (multiwatch), sandbox on.
+# stat none of the files nor the journal, and read nothing from inotify
+# (strace).  One child (multiwatch), sandbox on.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
@@ -139,25 +140,53 @@ fc s2 -m POST -p "HTTP_COOKIE=$cookie" -b "$f"
 eq "secret changed through a hard link: the old form's token is refused" 400 "$ST"
 lacks "secret changed through a hard link: no sign-out" "Set-Cookie: op_session" "$O/s2.h"
 
-# Nothing changed: 20 requests stat none of the files (strace).  Without
-# following they would be 80 stats (four files per request).
-if command -v strace >/dev/null; then
-	strace -f -qq -e trace=stat,newfstatat,statx,lstat -o "$O/strace.out" -p "$CHILD" &
+# Nothing changed: 20 requests, ten of them sign-outs, stat none of the
+# files, not the journal either, and do not even read the inotify queue:
+# it raises SIGIO when an event comes (strace).  Without following they
+# would be 80 stats (four files per request), ten of the journal and 20
+# reads of the queue.  Then one change: the next request reads the queue.
+INFD=
+for f in /proc/"$CHILD"/fd/*; do
+	[ "$(readlink "$f")" = "anon_inode:inotify" ] && INFD=${f##*/}
+done
+if [ -z "$INFD" ]; then
+	bad "the child holds no inotify descriptor"
+elif command -v strace >/dev/null; then
+	strace -f -qq -e trace=stat,newfstatat,statx,lstat,read -o "$O/strace.out" -p "$CHILD" &
 	SP=$!
 	sleep 0.5
 	# 20 requests from one client process, well inside a second.
-	python3 - "$HERE" "$SOCK" <<'EOF'
+	python3 - "$HERE" "$SOCK" "$H1" "$RPE" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
 import fcgi
-for _ in range(20):
-    fcgi.request(sys.argv[2], [("QUERY_STRING", "client_id=demo-rp")])
+for i in range(20):
+    q = "client_id=demo-rp" if i % 2 else \
+        "id_token_hint=%s&post_logout_redirect_uri=%s" % (sys.argv[3], sys.argv[4])
+    fcgi.request(sys.argv[2], [("QUERY_STRING", q)])
 EOF
+	sleep 0.2
 	kill "$SP" 2>/dev/null
 	wait "$SP" 2>/dev/null
 	n=$(grep -cE 'endsession.conf|clients.json|jwks.json|/secret' "$O/strace.out")
 	# At most one look a second, four files each.
 	if [ "$n" -le 8 ]; then ok; else bad "20 idle requests made $n stats of the files"; fi
+	n=$(grep -c 'journal.log' "$O/strace.out")
+	if [ "$n" -le 2 ]; then ok; else bad "10 sign-outs made $n stats of the journal"; fi
+	n=$(grep -c "read($INFD," "$O/strace.out")
+	eq "20 idle requests: no read of the inotify queue" 0 "$n"
+	n=$(grep -c "read(" "$O/strace.out")
+	if [ "$n" -ge 20 ]; then ok; else bad "strace saw $n reads: did it see the requests?"; fi
+	strace -f -qq -e trace=read -o "$O/strace2.out" -p "$CHILD" &
+	SP=$!
+	sleep 0.5
+	cat "$T/jwks.one" > "$T/jwks.json"
+	keys_are "rewritten, same keys, under strace" rsa1
+	sleep 0.2
+	kill "$SP" 2>/dev/null
+	wait "$SP" 2>/dev/null
+	n=$(grep -c "read($INFD," "$O/strace2.out")
+	if [ "$n" -ge 1 ]; then ok; else bad "a change was not read from the inotify queue"; fi
 else
 	bad "strace is not installed"
 fi
