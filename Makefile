@@ -52,7 +52,7 @@ all: $(B)/endsession $(B)/endsession-mint $(B)/endsession-notify
 HDRS := src/endsession.h src/keytypes.h
 
 # The benchmarks' C tools, built with every check so that they cannot rot.
-BENCH_TOOLS := $(B)/bench/micro $(B)/bench/sigcheck
+BENCH_TOOLS := $(B)/bench/micro $(B)/bench/sigcheck $(B)/bench/checkfloor
 
 $(B)/obj/%.o: src/%.c $(HDRS) | $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
