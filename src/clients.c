@@ -79,10 +79,15 @@ client_redir(const struct client *c, const char *uri, size_t sz)
 static const char *
 csp_source(struct arena *ar, const UriUriA *u, const char *uri)
 {
-	const char	*end, *p;
+	const char	*end, *p, *lim = uri + strlen(uri);
 	size_t		 ssz = (size_t)(u->scheme.afterLast - u->scheme.first);
 
-	if (u->hostText.first != NULL && u->userInfo.first == NULL) {
+	/*
+	 * An empty host ("https:///cb") is a pointer into uriparser's own
+	 * constants, not into uri: only a host inside uri counts.
+	 */
+	if (u->hostText.first != NULL && u->userInfo.first == NULL &&
+	    u->hostText.first >= uri && u->hostText.afterLast <= lim) {
 		if (u->portText.first != NULL)
 			end = u->portText.afterLast;
 		else if (u->hostData.ip6 != NULL ||
@@ -90,9 +95,11 @@ csp_source(struct arena *ar, const UriUriA *u, const char *uri)
 			end = u->hostText.afterLast + 1;	/* the ']' */
 		else
 			end = u->hostText.afterLast;
+		if (end > lim)
+			end = uri;
 		for (p = uri; p < end; p++)
-			if (!isalnum((unsigned char)*p) &&
-			    strchr("+-.:/[]", *p) == NULL)
+			if (!isalnum((unsigned char)*p) && (*p == '\0' ||
+			    strchr("+-.:/[]", *p) == NULL))
 				break;
 		if (p == end)
 			return arena_strndup(ar, uri, (size_t)(end - uri));

@@ -322,6 +322,14 @@ static const struct csp_case ccases[] = {
 	 */
 	{ "https://[2001:db8::1]:8443?q", "https://[2001:db8::1]:8443" },
 	{ "https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443" },
+	/*
+	 * Regression (found by fuzz_clients once the arena poisoned what it
+	 * had not handed out): an empty host points into uriparser's own
+	 * constants, and the check of the host's characters read from the
+	 * URI on towards them, past the string's end.
+	 */
+	{ "app:///cb", "app:" },
+	{ "htthttps:///", "htthttps:" },
 };
 
 static void
