@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B VALGRIND=${VALGRIND:-0}
-ONLY=${ONLY:-unit cgi notify notify-crash fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults follow supervise idle limits journal longrun privilege}
+ONLY=${ONLY:-unit cgi notify notify-crash fuzz-replay sandbox nginx lighttpd wide-nginx wide-lighttpd reload-load refresh interop interop-backchannel browser docs demo faults follow supervise idle close limits journal longrun privilege}
 total_pass=0
 total_fail=0
 summary=()
@@ -83,6 +83,8 @@ part follow timeout 300 bash tests/faults/follow.sh
 # A FastCGI child SIGKILLed under load is replaced (multiwatch).
 part supervise timeout 300 bash tests/faults/supervise.sh
 part idle timeout 600 bash tests/faults/idle.sh
+# A request read to its end is closed at once; anything unread lingers.
+part close timeout 300 bash tests/faults/close.sh
 part limits timeout 600 bash tests/faults/limits.sh
 part journal timeout 900 bash tests/faults/journal_concurrency.sh
 part longrun env LONGRUN_N="${LONGRUN_N:-200000}" timeout 1200 bash tests/faults/longrun.sh

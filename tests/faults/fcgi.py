@@ -9,7 +9,7 @@ As a module:
     r.ended (FCGI_END_REQUEST seen), r.app_status.
 
 As a program:
-    fcgi.py -s SOCK [-q QUERY] [-m METHOD] [-p NAME=VALUE]... [-b BODY |
+    fcgi.py -s SOCK|tcp:HOST:PORT [-q QUERY] [-m METHOD] [-p NAME=VALUE]... [-b BODY |
             -B FILE] [--content-length N] [--fault F] [-o PREFIX]
             [--big-query BYTES] [--many-params N] [--big-name BYTES]
             [--fill NAME=SIZE[:PREFIX]]
@@ -163,9 +163,16 @@ def read_response(s, deadline):
 
 
 def connect(sock, timeout=10):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    """sock: a unix socket's path, or tcp:HOST:PORT."""
+    if sock.startswith("tcp:"):
+        host, port = sock[4:].rsplit(":", 1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        addr = (host, int(port))
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        addr = sock
     s.settimeout(timeout)
-    s.connect(sock)
+    s.connect(addr)
     return s
 
 

@@ -88,11 +88,14 @@ es_children() {
 	pgrep -P "$m" | sort -n | tr '\n' ' ' | sed 's/ $//'
 }
 
-# es_nginx DIR PORT: nginx on 127.0.0.1:PORT with etc/nginx/endsession.conf.
+# es_nginx DIR PORT [UPSTREAM]: nginx on 127.0.0.1:PORT with
+# etc/nginx/endsession.conf, passing to DIR/es.sock, or to UPSTREAM
+# (tcp:HOST:PORT: a TCP FastCGI socket).
 es_nginx() {
-	local d=$1 port=$2
+	local d=$1 port=$2 up=${3:-unix:$1/es.sock}
+	up=${up#tcp:}
 	mkdir -p "$d/nginx"
-	sed "s#unix:/run/endsession/endsession.sock#unix:$d/es.sock#" \
+	sed "s#unix:/run/endsession/endsession.sock#$up#" \
 	    "$ES_ROOT/etc/nginx/endsession.conf" > "$d/nginx/endsession.conf"
 	cat > "$d/nginx/nginx.conf" <<EOF
 worker_processes 1;
@@ -123,11 +126,17 @@ EOF
 	ES_PIDS+=("$(cat "$d/nginx/nginx.pid")")
 }
 
-# es_lighttpd DIR PORT: lighttpd on 127.0.0.1:PORT with etc/lighttpd.
+# es_lighttpd DIR PORT [UPSTREAM]: lighttpd on 127.0.0.1:PORT with
+# etc/lighttpd, passing to DIR/es.sock, or to UPSTREAM (tcp:HOST:PORT).
 es_lighttpd() {
-	local d=$1 port=$2
+	local d=$1 port=$2 up=${3:-$1/es.sock} to
 	mkdir -p "$d/lighttpd" "$d/www"
-	sed "s#/run/endsession/endsession.sock#$d/es.sock#" \
+	case $up in
+	tcp:*)	to=${up#tcp:}
+		to="\"host\" => \"${to%:*}\", \"port\" => ${to##*:}" ;;
+	*)	to="\"socket\" => \"$up\"" ;;
+	esac
+	sed "s#\"socket\" => \"/run/endsession/endsession.sock\"#$to#" \
 	    "$ES_ROOT/etc/lighttpd/endsession.conf" > "$d/lighttpd/endsession.conf"
 	cat > "$d/lighttpd/lighttpd.conf" <<EOF
 server.document-root = "$d/www"
