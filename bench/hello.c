@@ -10,7 +10,12 @@
  *                    which nginx writes to its error log
  *   -DHELLO_FILE     answer with the bytes of the file $HELLO_FILE (a
  *                    whole CGI response, headers included), read once
+ *   -DHELLO_QUICK_CLOSE  close the connection as endsession does (at once
+ *                    when the request was read to its end) instead of
+ *                    libfcgi's lingering close: the floor endsession's
+ *                    own work can be held against since it closes so
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +67,15 @@ main(void)
 #endif
 #ifdef HELLO_STDERR
 		FCGX_PutS("hello: 400 unknown client_id\n", rq.err);
+#endif
+#ifdef HELLO_QUICK_CLOSE
+		/* endsession's close (src/main.c fcgi_finish): at once when
+		 * the request was read to its end and nothing is queued. */
+		struct pollfd	 pfd = { .fd = rq.ipcFd, .events = POLLIN };
+
+		if (!rq.keepConnection && FCGX_GetChar(rq.in) == EOF &&
+		    FCGX_HasSeenEOF(rq.in) == EOF && poll(&pfd, 1, 0) == 0)
+			FCGX_Detach(&rq);
 #endif
 		FCGX_Finish_r(&rq);
 	}

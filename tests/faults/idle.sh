@@ -4,7 +4,9 @@
 # and then, must not hold a child forever: libfcgi reads without a
 # timeout, so endsession shuts down a connection that makes no step for
 # FCGI_RECV_TIMEOUT (src/endsession.h) seconds (main.c wd_tick, a
-# once-a-second timer).  One spawn-fcgi child; while such peers hold
+# once-a-second timer); so does one that sends a whole request but the
+# end of its stdin, which the child waits for before it closes at once
+# (main.c fcgi_finish).  One spawn-fcgi child; while such peers hold
 # their connections open, a normal request must still be answered by
 # that same child, and the child must still be alive afterwards.
 set -u
@@ -36,10 +38,21 @@ for i in $(seq 1 50); do [ -S "$T/es.sock" ] && break; sleep 0.1; done
 
 # hold HOW: a peer that connects, sends HOW's bytes, then waits, silent.
 hold() {
-	python3 - "$T/es.sock" "$1" "$BOUND" <<'PY' &
-import socket, sys, time
+	python3 - "$T/es.sock" "$1" "$BOUND" "$HERE" <<'PY' &
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[4])
+import fcgi
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
+if sys.argv[2] == "nostdin":
+    # A whole request but the end of its stdin, which never comes: the
+    # child answers, then waits for that end before it closes at once
+    # (main.c fcgi_finish).  Then stay.
+    s.send(fcgi.record(fcgi.BEGIN_REQUEST,
+                       struct.pack("!HB5x", fcgi.RESPONDER, 0)) +
+           fcgi.record(fcgi.PARAMS, fcgi.encode_params(fcgi.build_params(
+               [("QUERY_STRING", "client_id=nope")]))) +
+           fcgi.record(fcgi.PARAMS, b""))
 if sys.argv[2] == "partial":
     s.send(b"\x01\x01\x00")	# 3 of a record header's 8 bytes
 if sys.argv[2] == "dribble":
@@ -91,4 +104,7 @@ hold silent
 hold partial
 sleep 0.5
 served 3 "three silent peers at once"
+hold nostdin
+sleep 0.5
+served 1 "a peer sent a whole request but the end of its stdin"
 finish
