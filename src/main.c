@@ -477,6 +477,8 @@ fcgi_accept(FCGX_Request *rq)
  * detach, so that libfcgi closes at once (FCGX_Free, detached: no
  * shutdown, no wait).  A connection the server keeps for more requests,
  * a body left unread, or anything queued still gets the lingering close.
+ * A peer that never sends stdin's end holds the child in FCGX_GetChar
+ * until the receive timeout, as a silent peer does (tests/faults/idle.sh).
  */
 static void
 fcgi_finish(FCGX_Request *rq)
