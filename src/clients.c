@@ -98,8 +98,8 @@ csp_source(struct arena *ar, const UriUriA *u, const char *uri)
 		if (end > lim)
 			end = uri;
 		for (p = uri; p < end; p++)
-			if (!isalnum((unsigned char)*p) && (*p == '\0' ||
-			    strchr("+-.:/[]", *p) == NULL))
+			if (!isalnum((unsigned char)*p) &&
+			    strchr("+-.:/[]", *p) == NULL)
 				break;
 		if (p == end)
 			return arena_strndup(ar, uri, (size_t)(end - uri));

@@ -6,7 +6,6 @@
  * which would redefine FILE under OpenSSL's prototypes (libraries.md 6).
  */
 #include <sys/random.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -14,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,17 +483,12 @@ fcgi_accept(FCGX_Request *rq)
 static void
 fcgi_finish(FCGX_Request *rq)
 {
-	struct pollfd	 pfd;
+	struct pollfd	 pfd = { .fd = rq->ipcFd, .events = POLLIN };
 
 	if (rq->ipcFd >= 0 && !rq->keepConnection && rq->in != NULL &&
 	    FCGX_GetChar(rq->in) == EOF && FCGX_HasSeenEOF(rq->in) == EOF &&
-	    FCGX_GetError(rq->in) == 0) {
-		pfd.fd = rq->ipcFd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, 0) == 0)
-			FCGX_Detach(rq);
-	}
+	    FCGX_GetError(rq->in) == 0 && poll(&pfd, 1, 0) == 0)
+		FCGX_Detach(rq);
 	FCGX_Finish_r(rq);
 }
 
