@@ -160,30 +160,36 @@ fi
 KIDS=$(cat "$T/spawn.pid")
 NKIDS=$(echo $KIDS | wc -w)
 said() { cat "$T/spawn.log" "$T/$SERVER/error.log" 2>/dev/null | grep -c "jwks.json.*$1"; }
+# until_said LINE CHECK STEP: STEP N (N = 1, 2, ...) at least 4 times, and
+# on until every child has logged LINE about the keys file (at most 60);
+# then CHECK, that every child did.
+until_said() {
+	local line=$1 check=$2 step=$3 i=0
+	until [ "$i" -ge 4 ] && [ "$(said "$line")" -ge "$NKIDS" ] || [ "$i" -ge 60 ]; do
+		i=$((i + 1))
+		[ "$i" -gt 4 ] && sleep 0.05	# a child busy elsewhere gets back
+		"$step" "$i"
+	done
+	eq "$check" "$NKIDS" "$(said "$line")"
+}
+new_key() {
+	req k1 "$URL?id_token_hint=$HINT2&post_logout_redirect_uri=$(enc $RP)"
+	eq "new key accepted ($1)" 302 "$(status k1)"
+	req k2 "$URL?id_token_hint=$HINT&client_id=demo-rp&post_logout_redirect_uri=$(enc $RP)"
+	eq "old key refused ($1)" 200 "$(status k2)"
+}
+broken_keys() {
+	req k3 "$URL?id_token_hint=$HINT2&post_logout_redirect_uri=$(enc $RP)"
+	eq "broken keys file ignored ($1)" 302 "$(status k3)"
+}
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa2.pem" 2>/dev/null
 printf '{"keys":[%s]}\n' "$("$ES_MINT" jwk -k "$T/rsa2.pem" -i rsa2)" > "$T/jwks.new"
 chmod 0644 "$T/jwks.new" && mv "$T/jwks.new" "$T/jwks.json"
 HINT2=$(es_hint "$T" rsa2.pem RS256 rsa2 "$(es_claims "$ISS" demo-rp)")
-i=0
-until [ "$i" -ge 4 ] && [ "$(said 'reloaded, 1 keys')" -ge "$NKIDS" ] || [ "$i" -ge 60 ]; do
-	i=$((i + 1))
-	[ "$i" -gt 4 ] && sleep 0.05	# a child busy elsewhere gets back
-	req k1 "$URL?id_token_hint=$HINT2&post_logout_redirect_uri=$(enc $RP)"
-	eq "new key accepted ($i)" 302 "$(status k1)"
-	req k2 "$URL?id_token_hint=$HINT&client_id=demo-rp&post_logout_redirect_uri=$(enc $RP)"
-	eq "old key refused ($i)" 200 "$(status k2)"
-done
-eq "every child reloaded the keys" "$NKIDS" "$(said 'reloaded, 1 keys')"
+until_said 'reloaded, 1 keys' "every child reloaded the keys" new_key
 printf '{"keys":[{"kty":"RSA","n":"broken"' > "$T/jwks.new"
 chmod 0644 "$T/jwks.new" && mv "$T/jwks.new" "$T/jwks.json"
-i=0
-until [ "$i" -ge 4 ] && [ "$(said 'keeping the last good copy')" -ge "$NKIDS" ] || [ "$i" -ge 60 ]; do
-	i=$((i + 1))
-	[ "$i" -gt 4 ] && sleep 0.05
-	req k3 "$URL?id_token_hint=$HINT2&post_logout_redirect_uri=$(enc $RP)"
-	eq "broken keys file ignored ($i)" 302 "$(status k3)"
-done
-eq "every child kept the last good copy" "$NKIDS" "$(said 'keeping the last good copy')"
+until_said 'keeping the last good copy' "every child kept the last good copy" broken_keys
 eq "no child was replaced" "$KIDS" "$(es_children "$T")"
 
 # Stop everything, then read what sanitizers or valgrind left behind.
